@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` (set up, index the shipped corpus, start the app) and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup index run test test-fast browser bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (or set PYTHON=...)"; exit 2; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build.
+	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+index: setup
+	$(VENV)/bin/netzero ingest
+
+run: index
+	$(PY) app.py
+
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
+
+test: setup browser
+	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not e2e"
+
+bench: setup
+	$(PY) bench/ingest.py --subset 20
+	$(PY) bench/retrieval.py
+	$(PY) bench/answers.py
+
+clean:
+	rm -rf data/index

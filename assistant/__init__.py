@@ -1,0 +1,1 @@
+"""netzero-assistant: retrieval, grounded answers and chat over the Cities Mission corpus."""

@@ -1,0 +1,141 @@
+"""The Python API that the CLI and the UI share: search, ask (with history and modes), library, feedback."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from assistant import offline  # noqa: F401
+from assistant.config import Settings, load_settings
+from assistant.conversation import Conversation
+from assistant.embeddings import get_embedder
+from assistant.extractive import ExtractiveComposer
+from assistant.filters import SearchFilter
+from assistant.languages import query_language
+from assistant.logbook import Logbook
+from assistant.modes import MODES_HELP, render, render_abstention
+from assistant.relevance import Evidence, assess, load_calibration
+from assistant.replies import MODES, Citation, Reply
+from assistant.retrieval import SearchEngine, SearchResult
+from assistant.suggestions import suggest
+
+ANSWER_PASSAGES = 6
+CONTEXT_PASSAGES = 10
+
+
+class Assistant:
+    """Retrieval, grounded answers and the content team's logs, over one index."""
+
+    def __init__(self, settings: Settings | None = None, engine: SearchEngine | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.engine = engine or SearchEngine(self.settings)
+        self.logbook = Logbook(self.settings.logs_dir / "assistant.sqlite")
+        self.calibration = load_calibration()
+        self.llm = None
+        if self.settings.llm_url:
+            from assistant.llm import LLMEngine
+
+            self.llm = LLMEngine(self.settings)
+        self._library: tuple[float, list[dict[str, Any]]] | None = None
+
+    # Search ---------------------------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, search_filter: SearchFilter | None = None) -> list[SearchResult]:
+        return self.engine.search(query, k=k, search_filter=search_filter)
+
+    # Ask ------------------------------------------------------------------------------------------------------
+    def ask(self, question: str, mode: str = "explore", conversation: Conversation | None = None,
+            search_filter: SearchFilter | None = None) -> Reply:
+        """A cited answer to ``question`` in ``mode``, or an honest abstention; the conversation is updated."""
+        reply = None
+        for reply in self.stream(question, mode, conversation, search_filter):
+            pass
+        assert reply is not None
+        return reply
+
+    def stream(self, question: str, mode: str = "explore", conversation: Conversation | None = None,
+               search_filter: SearchFilter | None = None) -> Iterator[Reply]:
+        """Yield growing partial replies (LLM engine) and finally the complete reply."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)} ({MODES_HELP})")
+        started = time.perf_counter()
+        conversation = conversation if conversation is not None else Conversation()
+        standalone = conversation.rewrite(question)
+        conversation.add(question, standalone)
+        retrieved_at = time.perf_counter()
+        results = self.engine.search(standalone, k=CONTEXT_PASSAGES, search_filter=search_filter)
+        timings = {"rewrite": (retrieved_at - started) * 1000, "retrieve": (time.perf_counter() - retrieved_at) * 1000}
+        foreign = query_language(standalone) != "en"
+        model = "e5" if foreign and "e5" in self.engine.models else self.engine.primary
+        evidence = assess(standalone, results, model, self.engine.bm25, self.calibration)
+        base = Reply(question=question, mode=mode, answer="", abstained=False, sources=results[:ANSWER_PASSAGES],
+                     standalone_question=standalone, timings_ms=timings)
+        if not results or not evidence.answerable:
+            yield self._abstain(base, results, evidence, started)
+            return
+        composed_at = time.perf_counter()
+        if self.llm is not None:
+            final = None
+            for final in self.llm.stream(base, results[:ANSWER_PASSAGES]):
+                yield final
+            if final is not None and not final.notice.startswith("fallback"):
+                final.timings_ms["total"] = (time.perf_counter() - started) * 1000
+                yield final
+                return
+            base.notice = final.notice if final is not None else ""
+        reply = self._extractive(base, results, model, foreign)
+        reply.timings_ms["compose"] = (time.perf_counter() - composed_at) * 1000
+        reply.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        yield reply
+
+    def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
+        params = self.calibration.get(model, {})
+        composer = ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
+                                      (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)))
+        passages = results[:ANSWER_PASSAGES]
+        picks = composer.select(reply.standalone_question, passages, reply.mode)
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        rendered: list[tuple[str, int]] = []
+        for pick in picks:
+            if pick.source not in numbers:
+                numbers[pick.source] = len(numbers) + 1
+                citations.append(Citation(numbers[pick.source], passages[pick.source]))
+            citations[numbers[pick.source] - 1].sentences.append(pick.text)
+            rendered.append((pick.text, numbers[pick.source]))
+        cited = {c.result.chunk_id for c in citations}
+        reply.suggestions = suggest(results, cited)
+        reply.citations = citations
+        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign)
+        reply.engine = "extractive"
+        return reply
+
+    def _abstain(self, reply: Reply, results: list[SearchResult], evidence: Evidence, started: float) -> Reply:
+        nearby = list(dict.fromkeys(r.title for r in results[:5]))
+        reply.suggestions = [] if evidence.off_topic else suggest(results, set())
+        reply.answer = render_abstention(reply.mode, evidence.off_topic, [] if evidence.off_topic else nearby,
+                                         reply.suggestions)
+        reply.abstained = True
+        reply.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode, evidence.to_dict())
+        return reply
+
+    # Library and feedback -------------------------------------------------------------------------------------
+    def library(self) -> list[dict[str, Any]]:
+        """One row per indexed document (title, type, city, country, date, chunks), refreshed after a sync."""
+        self.engine.refresh()
+        stamp = self.engine._bm25_mtime
+        if self._library is None or self._library[0] != stamp:
+            docs: dict[str, dict[str, Any]] = {}
+            for _, _, meta in self.engine.store.iter_all(self.engine.primary, with_text=False):
+                doc = docs.setdefault(str(meta.get("doc_id")), {
+                    "doc_id": meta.get("doc_id"), "title": meta.get("title"), "doc_type": meta.get("doc_type", ""),
+                    "city": meta.get("city", ""), "country": meta.get("country", ""), "date": meta.get("date", ""),
+                    "source": meta.get("source", ""), "chunks": 0})
+                doc["chunks"] += 1
+            self._library = (stamp, sorted(docs.values(), key=lambda d: str(d["title"]).lower()))
+        return self._library[1]
+
+    def feedback(self, reply: Reply, helpful: bool, comment: str = "") -> None:
+        self.logbook.log_feedback(reply.question, reply.answer, [c.to_dict() for c in reply.citations], helpful,
+                                  comment, reply.mode)

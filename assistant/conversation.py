@@ -1,0 +1,83 @@
+"""Follow-up questions rewritten into standalone queries from the history, without an LLM.
+
+"what about Lahti?" after "What is Heidelberg's target?" becomes "What is Lahti's target?"; "how much did it cost?"
+after a question on Budapest's pilot keeps the earlier question's subject terms. Like LlamaIndex's condense step,
+the rewritten query is used for retrieval while the user's own words stay in the history.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.text import STOPWORDS, fold, words
+
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?:for|in)?\s*(?P<y>[^?]{2,40}?)\s*\?\s*$"
+    r"|^\s*(?:et|und|y|e|a)\s+(?P<z>[^?]{2,40}?)\s*\?\s*$", re.I)
+_QUESTION_WORDS = {"What", "How", "Which", "Who", "When", "Where", "Why", "Can", "Could", "Do", "Does", "Did", "Is",
+                   "Are", "Should", "We", "Our", "I", "Tell", "Please", "And", "The", "A", "An"}
+_ANAPHORA = {"it", "its", "they", "them", "their", "that", "this", "those", "these", "there", "he", "she", "his",
+             "her", "also", "too", "else", "same", "one", "ones", "programme", "program"}
+_CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what else|et|und|y|e|i|oraz)\b", re.I)
+_GENERIC = STOPWORDS | {"much", "many", "long", "take", "does", "did", "cost", "mean", "work", "get", "give",
+                        "tell", "more", "please", "about", "why", "when", "who", "where", "how", "what", "which"}
+
+
+def _entities(text: str) -> list[str]:
+    """Capitalised names in a question (cities, programmes), in order, without a possessive 's."""
+    found = re.findall(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ-]+(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\wÀ-ÿ-]+)*", text)
+    names = []
+    for name in found:
+        parts = name.split()
+        while parts and parts[0] in _QUESTION_WORDS:
+            parts.pop(0)
+        if parts:
+            names.append(" ".join(parts))
+    return names
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in _GENERIC and not w.isdigit()]
+
+
+def standalone(question: str, history: list[str]) -> str:
+    """A query that can be searched on its own: ``question`` completed from the previous ``history`` questions."""
+    question = question.strip()
+    if not history:
+        return question
+    previous = history[-1]
+    match = _WHAT_ABOUT.match(question)
+    subject = next((g for g in match.groups() if g), "") if match else ""
+    if subject and len(subject.split()) <= 4 and fold(subject.split()[0]) not in _GENERIC:
+        names = _entities(previous)
+        if names and _entities(subject):
+            return re.sub(re.escape(names[0]), subject, previous, count=1)
+        return f"{previous} {subject}"
+    content = _content_words(question)
+    tokens = set(words(question))
+    refers_back = bool(tokens & _ANAPHORA) or bool(_CONTINUATION.match(question))
+    if refers_back or len(content) <= 2:
+        known = {fold(w) for w in content}
+        carried: dict[str, str] = {}
+        for word in _entities(previous) + _content_words(previous):
+            if fold(word) not in known and not any(fold(word) in fold(c) for c in carried.values()):
+                carried[fold(word)] = word
+        if carried:
+            return f"{question} ({' '.join(list(carried.values())[:6])})"
+    return question
+
+
+@dataclass
+class Conversation:
+    """A chat's history: what the user asked and the standalone queries that were searched."""
+
+    questions: list[str] = field(default_factory=list)
+    standalone_questions: list[str] = field(default_factory=list)
+
+    def rewrite(self, question: str) -> str:
+        return standalone(question, self.standalone_questions)
+
+    def add(self, question: str, standalone_question: str) -> None:
+        self.questions.append(question)
+        self.standalone_questions.append(standalone_question)

@@ -1,0 +1,289 @@
+"""Hybrid retrieval: BM25 and one or two dense models, fused by weighted reciprocal rank, reranked, de-duplicated,
+with neighbouring chunks merged where a passage was cut mid-thought.
+
+``SearchEngine`` does the work; ``HybridRetriever`` exposes it as a langchain ``BaseRetriever``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.bm25 import SIDECAR_NAME, BM25Index
+from assistant.config import Settings
+from assistant.embeddings import get_embedder
+from assistant.filters import SearchFilter
+from assistant.languages import query_language
+from assistant.schema import Chunk
+from assistant.store import ChunkStore
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """How candidate lists are combined. Defaults were tuned on SciFact's training queries (bench/retrieval.py)."""
+
+    k: int = 10
+    weights: tuple[tuple[str, float], ...] = (("bm25", 1.0), ("minilm", 1.0), ("e5", 1.0))
+    # For a question not in English the English-only signals (BM25 stems, MiniLM) mostly add noise.
+    foreign_weights: tuple[tuple[str, float], ...] = (("bm25", 0.3), ("minilm", 0.2), ("e5", 1.0))
+    candidates: int = 50
+
+    def weight(self, signal: str, foreign: bool) -> float:
+        return dict(self.foreign_weights if foreign else self.weights).get(signal, 0.0)
+
+
+@dataclass
+class SearchResult:
+    """One retrieved passage with its fused score and the raw signal of each retriever that found it."""
+
+    chunk: Chunk
+    score: float
+    rank: int = 0
+    signals: dict[str, float] = field(default_factory=dict)
+    merged_ids: list[str] = field(default_factory=list)
+
+    chunk_id = property(lambda self: self.chunk.chunk_id)
+    doc_id = property(lambda self: self.chunk.doc_id)
+    text = property(lambda self: self.chunk.text)
+    title = property(lambda self: self.chunk.title)
+    source = property(lambda self: str(self.chunk.metadata.get("source") or ""))
+    page = property(lambda self: self.chunk.metadata.get("page"))
+    section = property(lambda self: self.chunk.metadata.get("section"))
+    date = property(lambda self: self.chunk.metadata.get("date"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The search result as the CLI's JSON contract names it."""
+        return {
+            "rank": self.rank, "score": round(self.score, 6), "doc_id": self.doc_id, "chunk_id": self.chunk_id,
+            "title": self.title, "source": self.source, "page": self.page, "section": self.section,
+            "date": self.date, "text": self.text,
+            "doc_type": self.chunk.metadata.get("doc_type"), "city": self.chunk.metadata.get("city"),
+            "country": self.chunk.metadata.get("country"),
+        }
+
+
+class Reranker(Protocol):
+    """A last ordering step over the fused candidates (a local cross-encoder, or anything else)."""
+
+    def rerank(self, query: str, results: list[SearchResult]) -> list[SearchResult]:
+        ...
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers cross-encoder loaded from a local folder (``NETZERO_RERANKER_PATH``)."""
+
+    def __init__(self, path: str, top_n: int = 30) -> None:
+        from sentence_transformers import CrossEncoder
+
+        if not os.path.isdir(path):
+            raise FileNotFoundError(f"NETZERO_RERANKER_PATH {path!r} is not a folder with a cross-encoder model")
+        self._model = CrossEncoder(path, device="cpu")
+        self._top_n = top_n
+
+    def rerank(self, query: str, results: list[SearchResult]) -> list[SearchResult]:
+        head, tail = results[: self._top_n], results[self._top_n:]
+        if not head:
+            return results
+        scores = self._model.predict([(query, r.chunk.embedding_text()) for r in head])
+        for result, score in zip(head, scores):
+            result.signals["rerank"] = float(score)
+        head.sort(key=lambda r: -r.signals["rerank"])
+        return head + tail
+
+
+def _item_id(item: Chunk | str) -> str:
+    return item if isinstance(item, str) else item.chunk_id
+
+
+def fused_scores(lists: Mapping[str, Sequence[tuple[str, float]]], config: FusionConfig,
+                 foreign: bool) -> dict[str, float]:
+    """Fused score of every id in the ranked ``(id, score)`` lists: weighted reciprocal rank."""
+    fused: dict[str, float] = {}
+    for signal, ranked in lists.items():
+        weight = config.weight(signal, foreign)
+        for rank, (item_id, _) in enumerate(ranked, start=1):
+            fused[item_id] = fused.get(item_id, 0.0) + weight / (config.k + rank)
+    return fused
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+class SearchEngine:
+    """Runs a query against the store's dense collections and the BM25 sidecar, and fuses the results."""
+
+    def __init__(self, settings: Settings, fusion: FusionConfig | None = None,
+                 reranker: Reranker | None = None, store: ChunkStore | None = None) -> None:
+        self.settings = settings
+        self.fusion = fusion or FusionConfig()
+        self.store = store or ChunkStore(settings)
+        stored = set(self.store.models())
+        self.models = [m for m in settings.dense_models if m in stored]
+        self.primary = self.models[0] if self.models else settings.dense_models[0]
+        self.reranker = reranker or (CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None)
+        self._bm25: BM25Index | None = None
+        self._bm25_mtime = 0.0
+        self._lock = threading.Lock()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the BM25 sidecar if a sync rewrote it since it was loaded."""
+        path = self.settings.index_dir / SIDECAR_NAME
+        mtime = path.stat().st_mtime if path.is_file() else 0.0
+        with self._lock:
+            if mtime != self._bm25_mtime:
+                self._bm25 = BM25Index.load(self.settings.index_dir)
+                self._bm25_mtime = mtime
+                stored = set(self.store.models())
+                self.models = [m for m in self.settings.dense_models if m in stored]
+
+    @property
+    def bm25(self) -> BM25Index | None:
+        return self._bm25
+
+    def warm_up(self) -> None:
+        """Load the query models now, so the first question is not the slow one."""
+        for model in self.models:
+            get_embedder(model, self.settings.threads).embed_query("warm up")
+
+    def candidates(self, query: str, search_filter: SearchFilter | None = None,
+                   depth: int | None = None) -> dict[str, list[tuple[Chunk | str, float]]]:
+        """Ranked candidate lists per signal: dense models give chunks, BM25 gives chunk ids."""
+        depth = depth or self.fusion.candidates
+        search_filter = search_filter or SearchFilter()
+        lists: dict[str, list[tuple[Chunk | str, float]]] = {}
+        where = search_filter.to_where()
+        for model in self.models:
+            vector = get_embedder(model, self.settings.threads).embed_query(query)
+            lists[model] = list(self.store.query(model, vector, depth, where))
+        if self._bm25 is not None and len(self._bm25):
+            lists["bm25"] = list(self._bm25.search(query, depth, search_filter.mask(self._bm25.fields)))
+        return lists
+
+    def fuse(self, lists: dict[str, list[tuple[Chunk | str, float]]], foreign: bool) -> list[SearchResult]:
+        """Fuse the candidate lists (see ``fused_scores``), keeping each retriever's raw score as a signal."""
+        scores = fused_scores({signal: [(_item_id(item), score) for item, score in ranked]
+                               for signal, ranked in lists.items()}, self.fusion, foreign)
+        fused: dict[str, SearchResult] = {}
+        missing: list[str] = []
+        for signal, ranked in lists.items():
+            for item, score in ranked:
+                chunk_id = _item_id(item)
+                result = fused.get(chunk_id)
+                if result is None:
+                    chunk = item if isinstance(item, Chunk) else Chunk(chunk_id, "", "")
+                    if isinstance(item, str):
+                        missing.append(chunk_id)
+                    result = fused[chunk_id] = SearchResult(chunk, scores[chunk_id])
+                elif isinstance(item, Chunk) and not result.chunk.text:
+                    result.chunk = item
+                result.signals[signal] = score
+        to_fetch = [cid for cid in missing if not fused[cid].chunk.text]
+        for chunk in self.store.get(self.primary, to_fetch):
+            fused[chunk.chunk_id].chunk = chunk
+        return sorted((r for r in fused.values() if r.chunk.text), key=lambda r: -r.score)
+
+    def search(self, query: str, k: int = 5, search_filter: SearchFilter | None = None,
+               depth: int | None = None, merge_neighbours: bool = True) -> list[SearchResult]:
+        """The ``k`` best passages for ``query``, best first, ranks from 1."""
+        self.refresh()
+        query = query.strip()
+        if not query:
+            return []
+        foreign = query_language(query) != "en"
+        results = self.fuse(self.candidates(query, search_filter, depth), foreign)
+        if self.reranker is not None:
+            results = self.reranker.rerank(query, results)
+        results = self._dedupe(results)
+        if merge_neighbours:
+            results = self._merge_neighbours(results[: max(k * 3, k)])
+        results = results[:k]
+        for rank, result in enumerate(results, start=1):
+            result.rank = rank
+        return results
+
+    @staticmethod
+    def _dedupe(results: list[SearchResult]) -> list[SearchResult]:
+        seen: set[str] = set()
+        unique = []
+        for result in results:
+            key = _normalised(result.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            unique.append(result)
+        return unique
+
+    def _merge_neighbours(self, results: list[SearchResult]) -> list[SearchResult]:
+        """Join adjacent chunks of one document that both ranked, and complete a passage that ends on a colon."""
+        merged: list[SearchResult] = []
+        by_position: dict[tuple[str, int], SearchResult] = {}
+        for result in results:
+            position = result.chunk.metadata.get("position")
+            if position is None:
+                merged.append(result)
+                continue
+            neighbour = by_position.get((result.doc_id, position - 1)) or by_position.get((result.doc_id, position + 1))
+            if neighbour is not None and len(neighbour.merged_ids) < 2:
+                first, second = ((neighbour.chunk, result.chunk)
+                                 if neighbour.chunk.metadata.get("position", 0) < position
+                                 else (result.chunk, neighbour.chunk))
+                neighbour.chunk = _join(first, second)
+                neighbour.merged_ids.append(result.chunk_id)
+                for key, value in result.signals.items():
+                    neighbour.signals[key] = max(value, neighbour.signals.get(key, value))
+                by_position[(result.doc_id, position)] = neighbour
+                continue
+            merged.append(result)
+            by_position[(result.doc_id, position)] = result
+        for result in merged[:5]:
+            if result.text.rstrip().endswith(":") and not result.merged_ids:
+                following = self._chunk_at(result.doc_id, int(result.chunk.metadata.get("position", -2)) + 1)
+                if following is not None:
+                    result.chunk = _join(result.chunk, following)
+                    result.merged_ids.append(following.chunk_id)
+        return merged
+
+    def _chunk_at(self, doc_id: str, position: int) -> Chunk | None:
+        page = self.store.collection(self.primary).get(
+            where={"$and": [{"doc_id": doc_id}, {"position": position}]}, include=["documents", "metadatas"])
+        if not page["ids"]:
+            return None
+        return Chunk.from_store(page["ids"][0], page["documents"][0] or "", page["metadatas"][0])
+
+
+def _join(first: Chunk, second: Chunk) -> Chunk:
+    """One passage from two adjacent chunks, dropping the overlap the second repeats from the first."""
+    text = second.text
+    tail = first.text[-400:]
+    for cut in range(min(len(tail), len(text)), 20, -1):
+        if text.startswith(tail[-cut:]):
+            text = text[cut:]
+            break
+    meta = dict(first.metadata)
+    return Chunk(first.chunk_id, first.doc_id, f"{first.text}\n\n{text.strip()}", meta)
+
+
+class HybridRetriever(BaseRetriever):
+    """The search engine as a langchain retriever, so it plugs into any langchain chain."""
+
+    engine: Any
+    k: int = 5
+    search_filter: Any = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        results = self.engine.search(query, k=self.k, search_filter=self.search_filter)
+        return [
+            Document(page_content=r.text, id=r.chunk_id,
+                     metadata={**r.chunk.metadata, "chunk_id": r.chunk_id, "score": r.score, "rank": r.rank})
+            for r in results
+        ]

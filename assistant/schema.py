@@ -1,0 +1,54 @@
+"""The chunk: the unit that is embedded, stored, retrieved and cited, with the metadata every citation needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Metadata keys a chunk may carry; Chroma stores scalars and lists of strings, and drops empty values.
+METADATA_KEYS = (
+    "doc_id", "title", "source", "page", "section", "date", "date_num", "doc_type", "city", "country",
+    "topics", "lang", "summary", "position", "path",
+)
+
+
+@dataclass
+class Chunk:
+    """A passage of one document, with a stable id: doc id, position and a hash of its text."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return str(self.metadata.get("title") or self.doc_id)
+
+    def embedding_text(self) -> str:
+        """What the dense models read: the title and heading path give a passage the context it lost when cut."""
+        head = " — ".join(p for p in (self.title, self.metadata.get("section") or "") if p)
+        return f"{head}\n{self.text}" if head else self.text
+
+    def to_store_metadata(self) -> dict[str, Any]:
+        """Metadata as the store keeps it: known keys only, no empty values."""
+        meta: dict[str, Any] = {"doc_id": self.doc_id}
+        for key in METADATA_KEYS:
+            value = self.metadata.get(key)
+            if value in (None, "", [], ()):
+                continue
+            meta[key] = list(value) if isinstance(value, (list, tuple)) else value
+        return meta
+
+    @classmethod
+    def from_store(cls, chunk_id: str, text: str, metadata: dict[str, Any] | None) -> "Chunk":
+        meta = dict(metadata or {})
+        return cls(chunk_id=chunk_id, doc_id=str(meta.get("doc_id", "")), text=text, metadata=meta)
+
+
+def date_number(iso_date: str) -> int | None:
+    """``2024-03-21`` → ``20240321`` (a year or year-month pads with zeros), for range filters in the store."""
+    digits = "".join(ch for ch in str(iso_date) if ch.isdigit())
+    if len(digits) < 4:
+        return None
+    return int(digits[:8].ljust(8, "0"))

@@ -1,0 +1,85 @@
+"""Text utilities shared by chunking, BM25 and the answer engine: sentences, tokens, stems, accent folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "vs", "cf", "approx", "no", "nr", "st", "dr", "mr", "mrs", "ms", "prof", "fig", "art",
+    "eur", "ca", "inc", "ltd", "co", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "p", "pp", "vol", "ed", "min", "max", "mt", "kt", "dept", "est", "u.s", "z.b", "bzw", "ggf",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9€£$])")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here hers
+    him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours via per within across among upon whose shall may might must""".split()
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``; list items and table rows count as sentences of their own."""
+    sentences: list[str] = []
+    for line_block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n(?=\|)", text):
+        block = " ".join(line.strip() for line in line_block.splitlines() if line.strip())
+        if not block:
+            continue
+        if block.startswith("|"):
+            sentences.append(block)
+            continue
+        start = 0
+        for match in _SENTENCE_END.finditer(block):
+            candidate = block[start:match.start()].strip()
+            last_word = re.split(r"\s", candidate)[-1].rstrip(".").lower() if candidate else ""
+            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+                continue
+            if candidate:
+                sentences.append(candidate)
+            start = match.end()
+        tail = block[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return sentences
+
+
+def strip_bullet(sentence: str) -> str:
+    """A list item without its bullet or number."""
+    return _BULLET.sub("", sentence, count=1)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: ``Malmö`` → ``malmo``, so users need not type diacritics."""
+    normalised = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in normalised if not unicodedata.combining(ch)).replace("ł", "l").replace("ø", "o")
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+
+
+def words(text: str) -> list[str]:
+    """Accent-folded lower-case word tokens; numbers keep their decimal point (``1.5``)."""
+    return _TOKEN.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def analyse(text: str) -> list[str]:
+    """Search terms: words minus stopwords, Porter-stemmed. Used identically for documents and queries."""
+    return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())])
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,62 @@
+"""Shared pieces of the benchmark scripts: where the data and caches live, the SciFact index, candidate lists."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT, Settings, load_settings
+from assistant.evaluate import Run, build_index, load_corpus, ranking_to_run
+from assistant.languages import query_language
+from assistant.retrieval import FusionConfig, SearchEngine, fused_scores
+
+SCIFACT = PROJECT_ROOT.parent / "shared" / "bench" / "scifact"
+CACHE = PROJECT_ROOT / "bench" / ".cache"
+DEPTH = 100
+
+Lists = dict[str, list[tuple[str, float]]]
+
+
+def show_progress(model: str, done: int, total: int) -> None:
+    """One stderr line per embedded block, so a long first run shows it is alive."""
+    print(f"  embedding {model}: {done}/{total}", file=sys.stderr, flush=True)
+
+
+def scifact_engine(folder: Path = SCIFACT) -> SearchEngine:
+    """A search engine over the SciFact index in bench/.cache, built (embedding once) on first use."""
+    settings: Settings = load_settings(index=CACHE / folder.name, dense_models=("minilm", "e5"))
+    store = build_index(load_corpus(folder), settings, progress=show_progress)
+    return SearchEngine(settings, store=store)
+
+
+def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: Iterable[str],
+                    cache: Path | None = None) -> dict[str, Lists]:
+    """Query id → the engine's ranked (id, score) list per signal, at depth 100; dense lists cached in ``cache``."""
+    signals = list(signals)
+    key = hashlib.sha256(json.dumps([sorted(queries.items()), signals, DEPTH,
+                                     (engine.settings.index_dir / "beir-built.json").read_text()]).encode())
+    path = cache / f"lists-{key.hexdigest()[:16]}.json" if cache else None
+    if path is not None and path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    lists: dict[str, Lists] = {}
+    for qid, text in queries.items():
+        found = engine.candidates(text, depth=DEPTH)
+        lists[qid] = {s: [(i if isinstance(i, str) else i.chunk_id, float(v)) for i, v in found[s]] for s in signals}
+    if path is not None:
+        path.write_text(json.dumps(lists), encoding="utf-8")
+    return lists
+
+
+def fused_run(lists: Mapping[str, Lists], queries: Mapping[str, str], fusion: FusionConfig,
+              signals: Iterable[str]) -> Run:
+    """The run of ``fusion`` over the chosen signals' lists, ranked as SearchEngine.fuse ranks them."""
+    signals = list(signals)
+    run: Run = {}
+    for qid, by_signal in lists.items():
+        foreign = query_language(queries[qid]) != "en"
+        scores = fused_scores({s: by_signal[s] for s in signals}, fusion, foreign)
+        run[qid] = ranking_to_run(sorted(scores.items(), key=lambda pair: -pair[1])[:DEPTH])
+    return run

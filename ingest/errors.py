@@ -1,0 +1,12 @@
+"""The one error a loader raises for a file it cannot use; it names the file and the reason."""
+
+from pathlib import Path
+
+
+class LoadError(Exception):
+    """A file that cannot be indexed, with a reason a person can act on."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason

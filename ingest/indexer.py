@@ -1,0 +1,257 @@
+"""Sync a set of files into the index: embed only what is new or changed, delete what changed or went away.
+
+Crash safety comes from the order of writes: new chunks are upserted (idempotent ids) before stale ones are deleted,
+and the manifest is saved last. A marker file lives while a sync writes; if a sync dies, the next one finds the marker
+and reconciles the store with the manifest, so no chunk is duplicated or orphaned.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from assistant.bm25 import SIDECAR_NAME, BM25Index
+from assistant.config import Settings
+from assistant.embeddings import get_embedder
+from assistant.schema import Chunk
+from assistant.store import ChunkStore
+from ingest.chunking import ChunkingOptions, chunk_document
+from ingest.errors import LoadError
+from ingest.loaders import is_supported, load
+from ingest.manifest import FileEntry, Manifest, file_hash
+from ingest.metadata import SIDECAR_SUFFIX
+
+FLUSH_CHUNKS = 256
+
+
+@dataclass
+class SyncProgress:
+    files_done: int
+    files_total: int
+    chunks_done: int
+    current: str = ""
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    chunks_written: int = 0
+    chunks_embedded: int = 0
+    chunks_deleted: int = 0
+    chunks_total: int = 0
+    repaired: bool = False
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.deleted or self.repaired)
+
+    def summary(self) -> str:
+        return (
+            f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
+            f"{self.unchanged} unchanged, {len(self.skipped)} skipped, {len(self.failed)} failed; "
+            f"chunks: {self.chunks_written} written ({self.chunks_embedded} embedded), {self.chunks_deleted} deleted, "
+            f"{self.chunks_total} in index; {self.seconds:.1f} s"
+            + ("; repaired an interrupted sync" if self.repaired else "")
+        )
+
+
+@dataclass
+class _Pending:
+    key: str
+    doc_id: str
+    sha256: str
+    chunks: list[Chunk]
+    is_new: bool
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """(root, file) pairs of supported files under ``paths``, and the unsupported files found there."""
+    found: list[tuple[Path, Path]] = []
+    skipped: list[str] = []
+    for root in paths:
+        root = root.resolve()
+        if root.is_file():
+            candidates = [root]
+        elif root.is_dir():
+            candidates = sorted(p for p in root.rglob("*") if p.is_file())
+        else:
+            raise FileNotFoundError(f"{root}: no such file or folder")
+        base = root.parent if root.is_file() else root
+        for path in candidates:
+            relative = path.relative_to(base)
+            if any(part.startswith(".") for part in relative.parts) or path.name.endswith(SIDECAR_SUFFIX):
+                continue
+            if is_supported(path):
+                found.append((base, path))
+            else:
+                skipped.append(str(path))
+    return found, skipped
+
+
+def _doc_ids(files: list[tuple[Path, Path]]) -> dict[Path, str]:
+    """Document ids: the path under its root without the extension (kept where two files would clash)."""
+    ids: dict[Path, str] = {}
+    taken: set[str] = set()
+    for base, path in files:
+        plain = path.relative_to(base).with_suffix("").as_posix()
+        doc_id = plain if plain not in taken else path.relative_to(base).as_posix()
+        taken.add(doc_id)
+        ids[path] = doc_id
+    return ids
+
+
+def _content_hash(path: Path) -> str:
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    return file_hash(path) + (":" + file_hash(sidecar) if sidecar.is_file() else "")
+
+
+class Indexer:
+    """Owns one index folder; ``sync`` brings it in line with a set of files."""
+
+    def __init__(self, settings: Settings, progress: Callable[[SyncProgress], None] | None = None) -> None:
+        self.settings = settings
+        self.models = list(settings.dense_models)
+        self.progress = progress or (lambda _p: None)
+        self.options = ChunkingOptions(settings.chunk_target_words, settings.chunk_max_words,
+                                       settings.chunk_min_words, settings.chunk_overlap_words)
+        self._store: ChunkStore | None = None
+
+    @property
+    def store(self) -> ChunkStore:
+        if self._store is None:
+            self._store = ChunkStore(self.settings)
+        return self._store
+
+    def sync(self, paths: Iterable[Path], rebuild: bool = False) -> SyncReport:
+        started = time.perf_counter()
+        report = SyncReport()
+        folder = self.settings.index_dir
+        manifest = Manifest.load(folder)
+        if rebuild:
+            for model in self.store.models():
+                self.store.drop(model)
+            manifest = Manifest(folder)
+            manifest.save()
+            (folder / SIDECAR_NAME).unlink(missing_ok=True)
+        files, report.skipped = discover(paths)
+        roots = {base for base, _ in files} | {Path(p).resolve() for p in paths}
+        doc_ids = _doc_ids(files)
+        todo: list[tuple[Path, str, str]] = []
+        for _, path in files:
+            key = str(path)
+            size_mb = path.stat().st_size / 1e6
+            if size_mb > self.settings.max_file_mb:
+                report.failed.append((key, f"file is {size_mb:.1f} MB, over the {self.settings.max_file_mb:g} MB "
+                                           f"limit (NETZERO_MAX_FILE_MB)"))
+                continue
+            sha = f"{_content_hash(path)}|{self.options.signature()}"
+            entry = manifest.files.get(key)
+            if entry and entry.sha256 == sha and set(self.models) <= set(entry.models):
+                report.unchanged += 1
+            else:
+                todo.append((path, doc_ids[path], sha))
+        present = {str(path) for _, path in files}
+        removed = [key for key in manifest.files
+                   if key not in present and any(Path(key).is_relative_to(r) for r in roots)]
+        dirty = manifest.is_dirty()
+        if not todo and not removed and not dirty and (folder / SIDECAR_NAME).is_file():
+            report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
+            report.seconds = time.perf_counter() - started
+            return report
+
+        manifest.mark_dirty()
+        self._process(todo, manifest, report)
+        for key in removed:
+            entry = manifest.files.pop(key)
+            for model in self.store.models():
+                report.chunks_deleted += self.store.delete_doc(model, entry.doc_id)
+            report.deleted.append(key)
+            manifest.save()
+        if dirty:
+            report.repaired = self._reconcile(manifest, report)
+        if report.changed or dirty or not (folder / SIDECAR_NAME).is_file():
+            primary = self.models[0]
+            BM25Index.build(self.store.iter_all(primary)).save(folder)
+        manifest.save()
+        manifest.mark_clean()
+        report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _process(self, todo: list[tuple[Path, str, str]], manifest: Manifest, report: SyncReport) -> None:
+        pending: list[_Pending] = []
+        chunks_done = 0
+        for done, (path, doc_id, sha) in enumerate(todo, start=1):
+            self.progress(SyncProgress(done - 1, len(todo), chunks_done, path.name))
+            try:
+                chunks = chunk_document(load(path), doc_id, self.options)
+                if not chunks:
+                    raise LoadError(path, "no text left after cleaning")
+            except LoadError as exc:
+                report.failed.append((str(path), exc.reason))
+                continue
+            except OSError as exc:
+                report.failed.append((str(path), f"cannot read file ({exc.strerror or exc})"))
+                continue
+            pending.append(_Pending(str(path), doc_id, sha, chunks, str(path) not in manifest.files))
+            if sum(len(p.chunks) for p in pending) >= FLUSH_CHUNKS:
+                chunks_done += self._flush(pending, manifest, report)
+                pending = []
+        chunks_done += self._flush(pending, manifest, report)
+        self.progress(SyncProgress(len(todo), len(todo), chunks_done, ""))
+
+    def _flush(self, pending: list[_Pending], manifest: Manifest, report: SyncReport) -> int:
+        if not pending:
+            return 0
+        chunks = [c for p in pending for c in p.chunks]
+        for model in self.models:
+            reusable: dict[str, np.ndarray] = {}
+            for p in pending:
+                if not p.is_new:
+                    reusable.update(self.store.vectors_for_doc(model, p.doc_id))
+            hashes = [c.chunk_id.rsplit("::", 1)[-1] for c in chunks]
+            missing = [i for i, h in enumerate(hashes) if h not in reusable]
+            vectors = np.zeros((len(chunks), get_embedder(model, self.settings.threads).dim), dtype=np.float32)
+            if missing:
+                fresh = get_embedder(model, self.settings.threads).embed_documents(
+                    [chunks[i].embedding_text() for i in missing])
+                vectors[missing] = fresh
+                report.chunks_embedded += len(missing)
+            for i, h in enumerate(hashes):
+                if h in reusable:
+                    vectors[i] = reusable[h]
+            self.store.upsert(model, chunks, vectors)
+            for p in pending:
+                if not p.is_new:
+                    report.chunks_deleted += self.store.delete_doc(model, p.doc_id, {c.chunk_id for c in p.chunks})
+        for p in pending:
+            (report.added if p.is_new else report.updated).append(p.key)
+            manifest.files[p.key] = FileEntry(p.doc_id, p.sha256, [c.chunk_id for c in p.chunks], list(self.models))
+        report.chunks_written += len(chunks)
+        manifest.save()
+        return len(chunks)
+
+    def _reconcile(self, manifest: Manifest, report: SyncReport) -> bool:
+        """After an interrupted sync: drop every stored chunk the manifest does not list."""
+        expected = manifest.chunk_ids()
+        for model in self.store.models():
+            extra = [cid for cid, _, _ in self.store.iter_all(model, with_text=False) if cid not in expected]
+            self.store.delete_ids(model, extra)
+            report.chunks_deleted += len(extra)
+        return True
+
+
+def sync(paths: Iterable[Path], settings: Settings, rebuild: bool = False,
+         progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+    """Convenience wrapper: one sync of ``paths`` into the index that ``settings`` names."""
+    return Indexer(settings, progress).sync([Path(p) for p in paths], rebuild=rebuild)

@@ -1,0 +1,128 @@
+"""Document metadata: YAML front matter, sidecar files, and what can be inferred when neither is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.config import PROJECT_ROOT
+from assistant.text import fold, words
+from ingest.errors import LoadError
+
+SIDECAR_SUFFIX = ".meta.yaml"
+VOCABULARY_PATH = PROJECT_ROOT / "corpus" / "vocabulary.yaml"
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+_LANG_STOPWORDS = {
+    "en": {"the", "and", "of", "to", "is", "in", "for", "with", "that", "on"},
+    "de": {"der", "die", "und", "das", "ist", "mit", "fur", "den", "von", "zu"},
+    "fr": {"le", "la", "les", "et", "des", "est", "pour", "une", "dans", "du"},
+    "es": {"el", "los", "las", "y", "que", "del", "para", "una", "con", "por"},
+    "it": {"il", "di", "che", "della", "per", "una", "sono", "gli", "con", "delle"},
+    "pl": {"i", "w", "na", "sie", "do", "jest", "oraz", "z", "dla", "przez"},
+}
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The controlled lists (doc types, topics, languages, countries, cities) from ``corpus/vocabulary.yaml``."""
+    with VOCABULARY_PATH.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
+    """Split ``---`` YAML front matter from a Markdown body; invalid YAML is a :class:`LoadError`."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LoadError(path, f"front matter is not valid YAML{where}: {problem}") from exc
+    if not isinstance(data, dict):
+        raise LoadError(path, "front matter must be a YAML mapping of field: value")
+    return data, text[match.end():]
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """Metadata from ``<file>.meta.yaml`` beside a PDF, HTML or text file, if there is one."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise LoadError(sidecar, f"metadata sidecar is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise LoadError(sidecar, "metadata sidecar must be a YAML mapping of field: value")
+    return data
+
+
+def iso_date(value: Any) -> str:
+    """A date-like value as ISO ``YYYY-MM-DD`` (or ``YYYY-MM``/``YYYY`` when that is all it says); else empty."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value or "").strip()
+    pdf = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", text)
+    if pdf:
+        return "-".join(p for p in pdf.groups() if p)
+    iso = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
+    return "-".join(p for p in iso.groups() if p) if iso else ""
+
+
+def detect_language(text: str) -> str:
+    """The most likely of en/de/fr/es/it/pl by stopword counts; ``en`` when there is too little to tell."""
+    tokens = words(text[:20000])
+    counts = {lang: sum(1 for t in tokens if t in stop) for lang, stop in _LANG_STOPWORDS.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] >= 5 else "en"
+
+
+@lru_cache(maxsize=1)
+def _folded_cities() -> dict[str, tuple[str, str]]:
+    cities = vocabulary().get("cities", {})
+    return {re.sub(r"[^a-z0-9]", "", fold(name)): (name, country) for name, country in cities.items()}
+
+
+def city_from_name(stem: str) -> tuple[str, str] | None:
+    """(city, country) when a file name is a known city name, e.g. ``Cluj_Napoca.md`` → Cluj-Napoca, Romania."""
+    key = re.sub(r"[^a-z0-9]", "", fold(stem))
+    return _folded_cities().get(key)
+
+
+def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
+    """Clean metadata: ISO dates, topics as a list, language detected and city inferred when missing."""
+    meta: dict[str, Any] = {k: v for k, v in raw.items() if v not in (None, "", [])}
+    for key in ("title", "source", "doc_type", "city", "country", "lang", "summary"):
+        if key in meta:
+            meta[key] = str(meta[key]).strip()
+    if "date" in meta:
+        meta["date"] = iso_date(meta["date"])
+    topics = meta.get("topics", [])
+    if isinstance(topics, str):
+        topics = [t.strip() for t in topics.split(",")]
+    meta["topics"] = [str(t).strip() for t in topics if str(t).strip()]
+    if "sources" in meta and not isinstance(meta["sources"], list):
+        meta["sources"] = [meta["sources"]]
+    meta.setdefault("lang", detect_language(body))
+    if "city" not in meta:
+        found = city_from_name(path.stem)
+        if found:
+            meta["city"] = found[0]
+            meta.setdefault("country", found[1])
+    if not meta.get("title"):
+        heading = re.search(r"^#\s+(.+)$", body, re.M)
+        meta["title"] = heading.group(1).strip() if heading else path.stem.replace("_", " ").replace("-", " ")
+    if not meta.get("source"):
+        meta["source"] = str(path)
+    return meta
