@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from assistant import offline  # noqa: F401
@@ -22,6 +24,15 @@ from assistant.suggestions import suggest
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
+
+
+def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
+    """Growing prefixes of a finished answer, cut after a citation marker, so a UI can show it being written."""
+    body_end = reply.answer.find("\n\nSources:")
+    cuts = [m.end() for m in re.finditer(r"\[\d+\]", reply.answer) if body_end < 0 or m.end() < body_end]
+    step = max(1, len(cuts) // pieces)
+    for cut in cuts[:-1:step]:
+        yield replace(reply, answer=reply.answer[:cut])
 
 
 class Assistant:
@@ -86,6 +97,7 @@ class Assistant:
         reply = self._extractive(base, results, model, foreign)
         reply.timings_ms["compose"] = (time.perf_counter() - composed_at) * 1000
         reply.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        yield from _partials(reply)
         yield reply
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
