@@ -98,9 +98,17 @@ class E5Embedder:
 EMBEDDERS = ("minilm", "e5")
 
 
-@lru_cache(maxsize=None)
+_LOADING = threading.Lock()
+
+
 def get_embedder(name: str, threads: int = 2) -> Embedder:
-    """The loaded model called ``name``, loaded once per process."""
+    """The loaded model called ``name``, loaded once per process even when threads ask at the same time."""
+    with _LOADING:
+        return _load(name, threads)
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, threads: int) -> Embedder:
     if name == "minilm":
         return MiniLMEmbedder(threads=threads)
     if name == "e5":

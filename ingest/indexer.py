@@ -7,8 +7,11 @@ and reconciles the store with the manifest, so no chunk is duplicated or orphane
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +28,27 @@ from ingest.loaders import is_supported, load
 from ingest.manifest import FileEntry, Manifest, file_hash
 from ingest.metadata import SIDECAR_SUFFIX
 
+# YAML files beside documents are metadata (sidecars, the controlled vocabulary), never documents to list.
+METADATA_SUFFIXES = {".yaml", ".yml"}
+
 FLUSH_CHUNKS = 256
+LOCK_NAME = "sync.lock"
+
+
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """An OS file lock: released by the kernel even when the holder is killed, so it never goes stale."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logging.getLogger(__name__).warning("%s: another sync is running on this index; waiting", path.parent)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -89,7 +112,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, Path]], list[str]]
         base = root.parent if root.is_file() else root
         for path in candidates:
             relative = path.relative_to(base)
-            if any(part.startswith(".") for part in relative.parts) or path.name.endswith(SIDECAR_SUFFIX):
+            if any(part.startswith(".") for part in relative.parts) or path.suffix.lower() in METADATA_SUFFIXES:
                 continue
             if is_supported(path):
                 found.append((base, path))
@@ -133,6 +156,11 @@ class Indexer:
         return self._store
 
     def sync(self, paths: Iterable[Path], rebuild: bool = False) -> SyncReport:
+        """Bring the index in line with ``paths``; one sync at a time per index (others wait for the lock)."""
+        with _exclusive(self.settings.index_dir / LOCK_NAME):
+            return self._sync(list(paths), rebuild)
+
+    def _sync(self, paths: list[Path], rebuild: bool) -> SyncReport:
         started = time.perf_counter()
         report = SyncReport()
         folder = self.settings.index_dir
@@ -144,7 +172,8 @@ class Indexer:
             manifest.save()
             (folder / SIDECAR_NAME).unlink(missing_ok=True)
         files, report.skipped = discover(paths)
-        roots = {base for base, _ in files} | {Path(p).resolve() for p in paths}
+        # A folder covers every file under it; a file passed by name covers only itself.
+        roots = {Path(p).resolve() for p in paths}
         doc_ids = _doc_ids(files)
         todo: list[tuple[Path, str, str]] = []
         for _, path in files:
@@ -191,8 +220,8 @@ class Indexer:
     def _process(self, todo: list[tuple[Path, str, str]], manifest: Manifest, report: SyncReport) -> None:
         pending: list[_Pending] = []
         chunks_done = 0
+        self.progress(SyncProgress(0, len(todo), 0, ""))
         for done, (path, doc_id, sha) in enumerate(todo, start=1):
-            self.progress(SyncProgress(done - 1, len(todo), chunks_done, path.name))
             try:
                 chunks = chunk_document(load(path), doc_id, self.options)
                 if not chunks:
@@ -207,6 +236,7 @@ class Indexer:
             if sum(len(p.chunks) for p in pending) >= FLUSH_CHUNKS:
                 chunks_done += self._flush(pending, manifest, report)
                 pending = []
+                self.progress(SyncProgress(done, len(todo), chunks_done, path.name))
         chunks_done += self._flush(pending, manifest, report)
         self.progress(SyncProgress(len(todo), len(todo), chunks_done, ""))
 

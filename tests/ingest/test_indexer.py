@@ -156,3 +156,14 @@ def test_ingest_and_search_against_a_real_chroma_server(settings: Settings, docs
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_syncing_one_file_leaves_its_neighbours_alone(settings: Settings, docs_folder: Path) -> None:
+    sync([docs_folder], settings)
+    before = _store_ids(settings)
+    write_md(docs_folder, "pilots", "Pilot Cities Programme", "The second call opened on 5 September 2023.",
+             topics="pilot-cities")
+    report = sync([docs_folder / "pilots.md"], settings)
+    assert [Path(p).name for p in report.updated] == ["pilots.md"] and not report.deleted
+    after = _store_ids(settings)
+    assert [i for i in after if not i.startswith("pilots::")] == [i for i in before if not i.startswith("pilots::")]
