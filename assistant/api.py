@@ -12,18 +12,20 @@ from assistant import offline  # noqa: F401
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
-from assistant.extractive import ExtractiveComposer
+from assistant.extractive import ExtractiveComposer, QuestionShape
 from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
-from assistant.relevance import Evidence, assess, load_calibration
+from assistant.relevance import Evidence, assess, load_calibration, mentions, named_places, states_absence
 from assistant.replies import MODES, Citation, Reply
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
+# A lead sentence saying "the sources do not give X" must address the question's own terms to count as the answer.
+ABSENCE_COVERAGE = 0.5
 
 
 def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
@@ -78,17 +80,22 @@ class Assistant:
         timings = {"rewrite": (retrieved_at - started) * 1000, "retrieve": (time.perf_counter() - retrieved_at) * 1000}
         foreign = query_language(standalone) != "en"
         model = "e5" if foreign and "e5" in self.engine.models else self.engine.primary
-        evidence = assess(standalone, results, model, self.engine.bm25, self.calibration)
-        base = Reply(question=question, mode=mode, answer="", abstained=False, sources=results[:ANSWER_PASSAGES],
+        places = named_places(standalone)
+        focused = [r for r in results if all(mentions(r, p) for p in places)]
+        evidence = assess(standalone, focused, model, self.engine.bm25, self.calibration)
+        base = Reply(question=question, mode=mode, answer="", abstained=False, sources=focused[:ANSWER_PASSAGES],
                      standalone_question=standalone, timings_ms=timings)
-        if not results or not evidence.answerable:
+        if not focused or not evidence.answerable:
             yield self._abstain(base, results, evidence, started)
             return
+        results = focused
         composed_at = time.perf_counter()
         if self.llm is not None:
             final = None
-            for final in self.llm.stream(base, results[:ANSWER_PASSAGES]):
-                yield final
+            for reply in self.llm.stream(base, results[:ANSWER_PASSAGES]):
+                if final is not None:
+                    yield final  # held back one step: the last one is judged before it is shown
+                final = reply
             if final is not None and not final.notice.startswith("fallback"):
                 final.timings_ms["total"] = (time.perf_counter() - started) * 1000
                 yield final
@@ -117,9 +124,22 @@ class Assistant:
             rendered.append((pick.text, numbers[pick.source]))
         cited = {c.result.chunk_id for c in citations}
         reply.suggestions = suggest(results, cited)
-        reply.citations = citations
-        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign)
         reply.engine = "extractive"
+        reply.citations = citations
+        if states_absence(picks[0].text) and picks[0].lexical >= ABSENCE_COVERAGE:
+            return self._absent(reply, rendered)
+        steps = QuestionShape.of(reply.standalone_question).procedural
+        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps)
+        return reply
+
+    def _absent(self, reply: Reply, rendered: list[tuple[str, int]]) -> Reply:
+        """The best evidence says the sources lack this: abstain, but quote what they do say, with citations."""
+        reply.abstained = True
+        quote = " ".join(f"{text} [{n}]" for text, n in rendered)
+        reply.answer = render_abstention(reply.mode, False, [], reply.suggestions, quote=quote,
+                                         sources=reply.citations)
+        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode,
+                                    {"score": None, "dense": None, "coverage": None, "off_topic": False})
         return reply
 
     def _abstain(self, reply: Reply, results: list[SearchResult], evidence: Evidence, started: float) -> Reply:

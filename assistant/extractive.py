@@ -26,6 +26,10 @@ _DATE_CUES = re.compile(
 _LIST_CUES = re.compile(
     r"\b(which|what are|list|who are|steps?|how (do|can|should) (we|i|a city)|start|begin|options|examples|"
     r"quel(le)?s|welche|cu[aá]les|quali|jakie|kt[oó]re)\b", re.I)
+_PROCEDURAL = re.compile(
+    r"\b(how (do|can|should|to|would)|start|begin|first steps?|steps?|where (do|should|can) (we|i)|what should "
+    r"(we|i)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar)|"
+    r"come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 _HAS_DATE = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|"
                        r"november|december)\b|\b\d+\s*(months?|years?|weeks?)\b", re.I)
@@ -39,7 +43,9 @@ class Candidate:
     source: int  # index into the results
     position: int  # order within its passage
     is_item: bool = False  # a list item or table row in the source
+    usable: bool = True  # can stand in an answer on its own
     score: float = 0.0
+    lexical: float = 0.0  # IDF-weighted share of the question's terms it contains
 
 
 @dataclass(frozen=True)
@@ -47,28 +53,28 @@ class QuestionShape:
     wants_number: bool
     wants_date: bool
     wants_list: bool
+    parts: int = 1
+    procedural: bool = False
 
     @classmethod
     def of(cls, question: str) -> "QuestionShape":
+        asks = len(re.findall(r"\?|\b(and (how|what|who|when|which|where|whether))\b", question, re.I))
         return cls(bool(_NUMBER_CUES.search(question)), bool(_DATE_CUES.search(question)),
-                   bool(_LIST_CUES.search(question)))
+                   bool(_LIST_CUES.search(question)), max(1, asks), bool(_PROCEDURAL.search(question)))
 
     def max_sentences(self, mode: str) -> int:
+        """Length fits the question: short for a number or a date, longer for lists, steps and several asks."""
         if mode == "start":
             return 6
-        if self.wants_list:
-            return 5
-        return 3 if (self.wants_number or self.wants_date) else 4
+        base = 5 if self.wants_list else 3 if (self.wants_number or self.wants_date) else 4
+        return base + min(2, self.parts - 1)
 
 
 def clean_sentence(sentence: str) -> str:
-    """A sentence as it reads in an answer: no bullet, link markup or emphasis; tables as 'a | b'."""
+    """A sentence as it reads in an answer: no bullet, link markup or emphasis."""
     text = strip_bullet(sentence.strip())
     text = _MD_LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
-    if text.startswith("|"):
-        cells = [c.strip() for c in text.strip("|").split("|")]
-        text = " | ".join(c for c in cells if c and not re.fullmatch(r":?-{2,}:?", c))
     text = re.sub(r"\s+", " ", text).strip()
     if text and text[-1] not in ".!?:;)|":
         text += "."
@@ -76,30 +82,79 @@ def clean_sentence(sentence: str) -> str:
 
 
 def _usable(sentence: str) -> bool:
-    """A sentence that can stand in an answer: not a heading, a question, a table rule or a fragment."""
+    """A sentence that can stand in an answer on its own: not a question or a fragment."""
     stripped = sentence.strip()
-    if stripped.startswith("#") or stripped.endswith("?") or word_count(stripped) < 4:
-        return False
-    if re.fullmatch(r"[|:\-\s]+", stripped):
+    if stripped.endswith("?") or word_count(stripped) < 4:
         return False
     return sum(ch.isalpha() for ch in stripped) >= 12
 
 
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+
+
+def _cells(row: str) -> list[str]:
+    return [_EMPHASIS.sub("", c).strip() for c in row.strip().strip("|").split("|")]
+
+
+def _table_row(cells: list[str], header: list[str]) -> str:
+    """A table row as a sentence that keeps its column names: ``City: Lahti; Wave: 2.``"""
+    if len(header) != len(cells):
+        return " | ".join(c for c in cells if c) + "."
+    return "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c) + "."
+
+
+def _sentences(text: str) -> list[tuple[int, str, bool]]:
+    """(position, answer-ready text, is list item or table row) for a passage; table headers become labels."""
+    raw = split_sentences(text)
+    out: list[tuple[int, str, bool]] = []
+    header: list[str] = []
+    for position, sentence in enumerate(raw):
+        stripped = sentence.strip()
+        if stripped.startswith("|"):
+            if _TABLE_RULE.match(stripped):
+                continue
+            following = raw[position + 1].strip() if position + 1 < len(raw) else ""
+            if _TABLE_RULE.match(following):
+                header = _cells(stripped)
+                continue
+            out.append((position, _table_row(_cells(stripped), header), True))
+            continue
+        header = []
+        if stripped.startswith("#"):
+            continue
+        out.append((position, clean_sentence(sentence), bool(re.match(r"\s*([-*•]|\d+[.)])\s", sentence))))
+    return out
+
+
 def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candidate]:
-    """Usable, de-duplicated sentences of the passages, in passage order."""
+    """De-duplicated sentences of the passages in passage order; short list items are kept (as unusable on their
+    own) so that a sentence introducing a list can bring its items along."""
     seen: set[str] = set()
     found: list[Candidate] = []
     for index, result in enumerate(results):
-        for position, raw in enumerate(split_sentences(result.text)[:per_passage]):
-            if not _usable(raw):
-                continue
-            text = clean_sentence(raw)
+        for position, text, item in _sentences(result.text)[:per_passage]:
+            usable = _usable(text)
             key = re.sub(r"\W+", " ", text.lower()).strip()
-            if key in seen:
+            if key in seen or not key or not (usable or item):
                 continue
             seen.add(key)
-            found.append(Candidate(text, index, position, bool(re.match(r"\s*([-*•]|\d+[.)]|\|)", raw))))
+            found.append(Candidate(text, index, position, item, usable=usable))
     return found
+
+
+def _with_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> tuple[str, list[Candidate]]:
+    """A sentence ending in a colon, completed by the list items that follow it in its passage."""
+    following = [c for c in pool if c.source == intro.source and c.position > intro.position]
+    following.sort(key=lambda c: c.position)
+    items: list[Candidate] = []
+    for candidate in following:
+        if not candidate.is_item or len(items) == limit:
+            break
+        items.append(candidate)
+    if not items:
+        return intro.text, []
+    listed = "; ".join(c.text.rstrip(".;") for c in items)
+    return f"{intro.text} {listed}.", items
 
 
 class ExtractiveComposer:
@@ -124,7 +179,8 @@ class ExtractiveComposer:
 
     def select(self, question: str, results: list[SearchResult], mode: str) -> list[Candidate]:
         """The sentences of the answer: the lead first, the others grouped by source in source order."""
-        pool = candidates(results)
+        everything = candidates(results)
+        pool = [c for c in everything if c.usable]
         if not pool:
             return []
         shape = QuestionShape.of(question)
@@ -142,18 +198,29 @@ class ExtractiveComposer:
         top = max(results[0].score, 1e-9)
         prior = np.asarray([results[c.source].score / top for c in pool])
         scores = 0.45 * dense + 0.25 * lexical + 0.1 * kind + 0.2 * prior
-        for candidate, score in zip(pool, scores):
+        for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
-        picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode))
-        if mode == "start":  # steps keep the order their source gives them
+            candidate.lexical = float(overlap)
+        picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode)), everything)
+        if mode == "start" and shape.procedural:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: (c.source, c.position))
         lead, rest = picked[0], picked[1:]
         rest.sort(key=lambda c: (c.source, c.position))
         return [lead, *rest]
 
     @staticmethod
+    def _complete_lists(picked: list[Candidate], everything: list[Candidate]) -> list[Candidate]:
+        """Bring each picked list introduction's items along, once, dropping items picked on their own."""
+        absorbed: set[int] = set()
+        for pick in picked:
+            if pick.text.rstrip().endswith(":"):
+                pick.text, items = _with_items(pick, everything)
+                absorbed.update(id(c) for c in items)
+        return [p for p in picked if id(p) not in absorbed]
+
+    @staticmethod
     def _mmr(pool: list[Candidate], vectors: np.ndarray, scores: np.ndarray, limit: int,
-             balance: float = 0.75, floor: float = 0.6) -> list[Candidate]:
+             balance: float = 0.75, floor: float = 0.5) -> list[Candidate]:
         """Greedy maximal-marginal-relevance pick; stops when what is left is much weaker than the best."""
         chosen: list[int] = []
         best = float(scores.max())

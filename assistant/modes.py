@@ -29,10 +29,11 @@ def _as_of(citations: list[Citation]) -> str:
 
 
 def render(mode: str, picks: list[tuple[str, int]], citations: list[Citation], suggestions: list[str],
-           foreign: bool = False) -> str:
-    """The answer text for ``mode`` from (sentence, citation number) picks; every sentence keeps its ``[n]``."""
+           foreign: bool = False, steps: bool = True) -> str:
+    """The answer text for ``mode`` from (sentence, citation number) picks; every sentence keeps its ``[n]``.
+    ``steps`` is false when a city officer's question asks for a fact rather than a way forward."""
     note = "(Answer drawn from English sources.)\n\n" if foreign else ""
-    if mode == "start":
+    if mode == "start" and steps:
         steps = "\n".join(f"{i}. {_sentence(text, n)}" for i, (text, n) in enumerate(picks, start=1))
         return f"{note}Here is where to start, step by step:\n\n{steps}"
     if mode == "draft":
@@ -47,13 +48,17 @@ def render(mode: str, picks: list[tuple[str, int]], citations: list[Citation], s
         return (f"Dear colleague,\n\nThank you for your message. {body}{dated}\n\nSources:\n"
                 f"{_sources_list(citations)}\n\n{SIGN_OFF}")
     overview = " ".join(_sentence(text, n) for text, n in picks)
-    more = "\n".join(f"- {q}" for q in suggestions[:3])
+    more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == "explore" else ""
     return f"{note}{overview}" + (f"\n\nYou could also ask:\n{more}" if more else "")
 
 
-def render_abstention(mode: str, off_topic: bool, nearby: list[str], suggestions: list[str]) -> str:
-    """A plain "my sources do not cover this", what they do cover nearby, and questions that can be answered."""
-    if off_topic:
+def render_abstention(mode: str, off_topic: bool, nearby: list[str], suggestions: list[str], quote: str = "",
+                      sources: list[Citation] | None = None) -> str:
+    """A plain "my sources do not cover this", what they do cover nearby, and questions that can be answered.
+    With ``quote``, the cited sentence in which the sources themselves say the information is missing."""
+    if quote:
+        core = f"My sources do not give a definite answer to this. What they say: {quote}"
+    elif off_topic:
         core = ("I can only answer questions about the EU Mission for 100 Climate-Neutral and Smart Cities by 2030 "
                 "and the NetZeroCities programme, from the documents I have.")
     else:
@@ -61,9 +66,11 @@ def render_abstention(mode: str, off_topic: bool, nearby: list[str], suggestions
         if nearby:
             core += " Nearby, they cover: " + "; ".join(f"“{t}”" for t in nearby[:3]) + "."
     ask = ("\n\nQuestions I can answer:\n" + "\n".join(f"- {q}" for q in suggestions[:3])) if suggestions else ""
+    listed = f"\n\nSources:\n{_sources_list(sources)}" if sources else ""
     if mode == "draft":
         return (f"Dear colleague,\n\nThank you for your message. {core} We suggest checking with the NetZeroCities "
-                f"team or your city's NetZeroCities advisor, who can give a definitive answer.{ask}\n\n{SIGN_OFF}")
+                f"team or your city's NetZeroCities advisor, who can give a definitive answer.{ask}{listed}"
+                f"\n\n{SIGN_OFF}")
     return core + ask
 
 MODES_HELP = "start: first steps for city staff; explore: overview and next questions; draft: an email reply"

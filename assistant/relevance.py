@@ -5,12 +5,14 @@ passages cover, with thresholds calibrated per embedding model on the gold set (
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from assistant.bm25 import BM25Index
 from assistant.retrieval import SearchResult
-from assistant.text import analyse
+from assistant.text import analyse, fold
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 
@@ -67,3 +69,37 @@ def assess(question: str, results: list[SearchResult], model: str, bm25: BM25Ind
     weight = params["coverage_weight"]
     score = (1 - weight) * dense_norm + weight * cover
     return Evidence(model, dense, cover, score, score >= params["answer_at"], score < params["off_topic_below"])
+
+
+_ABSENCE = re.compile(
+    r"\b(do(es)?n[o']t (give|say|state|confirm|publish|record|report|include|list|specify|mention|name)"
+    r"|do(es)? not (give|say|state|confirm|publish|record|report|include|list|specify|mention|name)"
+    r"|(is|are|was|were) not (given|published|stated|known|confirmed|available|recorded|found|reported)"
+    r"|could not (find|confirm|be confirmed)|no (official|published) \w+|not (yet )?(confirmed|published)"
+    r"|(none|nothing) (is|was) (given|published|found))\b", re.I)
+
+
+def states_absence(sentence: str) -> bool:
+    """A sentence saying the sources do not give something: quoting it is an abstention, not an answer."""
+    return bool(_ABSENCE.search(sentence))
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, str]:
+    from ingest.metadata import vocabulary
+
+    vocab = vocabulary()
+    names = [*vocab.get("cities", {}), *vocab.get("countries", [])]
+    return {fold(name): name for name in names if len(name) > 3}
+
+
+def named_places(question: str) -> list[str]:
+    """Cities and countries of the controlled vocabulary that the question names (accents optional)."""
+    folded = fold(question)
+    return [name for key, name in _places().items() if re.search(rf"\b{re.escape(key)}\b", folded)]
+
+
+def mentions(result: SearchResult, place: str) -> bool:
+    meta = result.chunk.metadata
+    haystack = fold(f"{result.title} {meta.get('city', '')} {meta.get('country', '')} {result.text}")
+    return fold(place) in haystack

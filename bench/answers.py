@@ -1,0 +1,118 @@
+"""Answer quality of the default (extractive) engine on the gold set, and on questions over real contracts.
+
+Prints: share of answerable questions answered with all expected facts and valid citations; abstention on
+unanswerable questions; false abstentions; answers with an invalid citation; latency p50/p95 per question.
+
+    .venv/bin/python bench/answers.py                 # shipped corpus (index: data/index, built if missing)
+    .venv/bin/python bench/answers.py --realdocs      # also 20 questions over five real contracts
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.api import Assistant  # noqa: E402
+from assistant.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
+from bench.gold import REALDOCS_QUESTIONS, Question, citations_valid, doc_hit, facts_found, load_questions  # noqa: E402
+from ingest.indexer import sync  # noqa: E402
+
+REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs" / "ccc_markdown"
+CACHE = PROJECT_ROOT / "bench" / ".cache"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def evaluate(assistant: Assistant, questions: list[Question], show_failures: bool) -> dict[str, float]:
+    """Run every question once and return the issue's figures."""
+    counts: dict[str, int] = defaultdict(int)
+    latencies: list[float] = []
+    assistant.engine.warm_up()
+    for question in questions:
+        started = time.perf_counter()
+        reply = assistant.ask(question.q, mode=question.mode)
+        latencies.append((time.perf_counter() - started) * 1000)
+        valid = citations_valid(reply)
+        counts["invalid_citation"] += int(not reply.abstained and not valid)
+        group = "answerable" if question.answerable else "unanswerable"
+        counts[group] += 1
+        if question.answerable:
+            good = not reply.abstained and valid and facts_found(reply, question)
+            counts["correct"] += int(good)
+            counts["false_abstention"] += int(reply.abstained)
+            counts["doc_hit"] += int(not reply.abstained and doc_hit(reply, question))
+            if question.lang != "en":
+                counts["foreign"] += 1
+                counts["foreign_correct"] += int(good)
+            if show_failures and not good:
+                print(f"  MISS {question.id} ({'abstained' if reply.abstained else 'answered'}): {question.q}\n"
+                      f"       facts {list(question.facts)}\n       {reply.answer[:300]!r}", file=sys.stderr)
+        else:
+            counts["abstained"] += int(reply.abstained)
+            if show_failures and not reply.abstained:
+                print(f"  ANSWERED-UNANSWERABLE {question.id}: {question.q}\n       {reply.answer[:200]!r}",
+                      file=sys.stderr)
+    answerable = max(counts["answerable"], 1)
+    return {
+        "questions": len(questions),
+        "answered with facts and valid citations": counts["correct"] / answerable,
+        "  of which in other languages": counts["foreign_correct"] / max(counts["foreign"], 1),
+        "cites an expected document": counts["doc_hit"] / answerable,
+        "abstention on unanswerable": counts["abstained"] / max(counts["unanswerable"], 1),
+        "false abstentions": counts["false_abstention"] / answerable,
+        "answers with an invalid citation": counts["invalid_citation"] / len(questions),
+        "latency p50 ms": statistics.median(latencies),
+        "latency p95 ms": percentile(latencies, 0.95),
+    }
+
+
+def print_table(title: str, figures: dict[str, float]) -> None:
+    print(f"\n{title}")
+    for name, value in figures.items():
+        shown = f"{value:.0f}" if "ms" in name or name == "questions" else f"{value:.3f}"
+        print(f"  {name:<42} {shown:>8}")
+
+
+def corpus_settings() -> Settings:
+    settings = load_settings()
+    report = sync([settings.corpus], settings)
+    if report.failed:
+        raise SystemExit(f"corpus failed to index: {report.failed}")
+    return settings
+
+
+def realdocs_settings(questions: list[Question]) -> Settings:
+    settings = load_settings(index=CACHE / "realdocs-answers-index", dense_models=("minilm",))
+    files = sorted({REALDOCS / f"{d}.md" for q in questions for d in q.doc_ids})
+    sync(files, settings)
+    return settings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--realdocs", action="store_true", help="also evaluate on real Climate City Contracts")
+    parser.add_argument("--failures", action="store_true", help="print every miss on stderr")
+    args = parser.parse_args()
+    questions = load_questions()
+    print_table("Shipped corpus, gold set (default extractive engine)",
+                evaluate(Assistant(corpus_settings()), questions, args.failures))
+    if args.realdocs:
+        if not REALDOCS.is_dir() or not REALDOCS_QUESTIONS.is_file():
+            print("\n(realdocs or eval/realdocs/questions.jsonl missing: skipped)")
+            return
+        real = load_questions([REALDOCS_QUESTIONS])
+        print_table("Real contracts (eval/realdocs/questions.jsonl)",
+                    evaluate(Assistant(realdocs_settings(real)), real, args.failures))
+
+
+if __name__ == "__main__":
+    main()

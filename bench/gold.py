@@ -1,0 +1,63 @@
+"""Gold questions and answer checks shared by the answer benchmark and the abstention calibration."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.config import PROJECT_ROOT
+from assistant.replies import Reply
+
+GOLD = PROJECT_ROOT / "eval" / "gold"
+REALDOCS_QUESTIONS = PROJECT_ROOT / "eval" / "realdocs" / "questions.jsonl"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    q: str
+    lang: str
+    answerable: bool
+    doc_ids: tuple[str, ...]
+    facts: tuple[str, ...]
+    mode: str = "explore"
+
+
+def load_questions(paths: list[Path] | None = None) -> list[Question]:
+    """Every question of the gold JSONL files (or of ``paths``), in file order."""
+    files = paths or sorted(GOLD.glob("*.jsonl"))
+    rows = [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return [Question(r["id"], r["q"], r.get("lang", "en"), bool(r["answerable"]), tuple(r.get("doc_ids", [])),
+                     tuple(r.get("facts", [])), r.get("mode", "explore")) for r in rows]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("\u00a0", " ").split())
+
+
+def citations_valid(reply: Reply) -> bool:
+    """Every [n] in the answer has exactly one citation, every citation is used, and every word of each cited
+    sentence is in the passage it cites (sentences are quoted, list items joined, table rows labelled)."""
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer.split("\n\nSources:")[0])}
+    numbers = [c.n for c in reply.citations]
+    if len(numbers) != len(set(numbers)) or markers != set(numbers):
+        return False
+    for citation in reply.citations:
+        passage = set(re.findall(r"\w+", citation.text.lower()))
+        for sentence in citation.sentences:
+            words = set(re.findall(r"\w+", sentence.lower()))
+            if not words or not words <= passage:
+                return False
+    return True
+
+
+def facts_found(reply: Reply, question: Question) -> bool:
+    answer = _norm(reply.answer)
+    return all(_norm(fact) in answer for fact in question.facts)
+
+
+def doc_hit(reply: Reply, question: Question) -> bool:
+    return any(c.result.doc_id in question.doc_ids for c in reply.citations)
