@@ -1,8 +1,11 @@
-"""Start the chat UI: ``python app.py`` (binds to 127.0.0.1:7860 unless NETZERO_HOST/NETZERO_PORT say otherwise)."""
+"""Start the chat UI: ``python app.py`` serves http://127.0.0.1:7860 (see NETZERO_HOST, NETZERO_PORT)."""
 
 from assistant import offline  # noqa: F401
 from assistant.config import load_settings
 from assistant.ui import launch
 
 if __name__ == "__main__":
-    launch(load_settings())
+    try:
+        launch(load_settings())
+    except ValueError as exc:  # a bad setting, such as a malformed NETZERO_AUTH entry
+        raise SystemExit(f"netzero: {exc}") from None
