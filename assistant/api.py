@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant import offline  # noqa: F401
@@ -26,6 +26,17 @@ ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
 # A lead sentence saying "the sources do not give X" must address the question's own terms to count as the answer.
 ABSENCE_COVERAGE = 0.5
+
+
+@dataclass
+class Grounds:
+    """What an answer stands on: retrieved passages, those about the places named, and the verdict on them."""
+
+    results: list[SearchResult]
+    focused: list[SearchResult]
+    model: str
+    foreign: bool
+    evidence: Evidence
 
 
 def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
@@ -53,6 +64,17 @@ class Assistant:
         self._library: tuple[float, list[dict[str, Any]]] | None = None
 
     # Search ---------------------------------------------------------------------------------------------------
+    def ground(self, question: str, search_filter: SearchFilter | None = None,
+               model: str | None = None) -> Grounds:
+        """Retrieve for a standalone question and judge whether the passages can answer it."""
+        results = self.engine.search(question, k=CONTEXT_PASSAGES, search_filter=search_filter)
+        foreign = query_language(question) != "en"
+        model = model or ("e5" if foreign and "e5" in self.engine.models else self.engine.primary)
+        places = named_places(question)
+        focused = [r for r in results if all(mentions(r, p) for p in places)]
+        evidence = assess(question, focused, model, self.engine.bm25, self.calibration)
+        return Grounds(results, focused, model, foreign, evidence)
+
     def search(self, query: str, k: int = 5, search_filter: SearchFilter | None = None) -> list[SearchResult]:
         return self.engine.search(query, k=k, search_filter=search_filter)
 
@@ -76,13 +98,10 @@ class Assistant:
         standalone = conversation.rewrite(question)
         conversation.add(question, standalone)
         retrieved_at = time.perf_counter()
-        results = self.engine.search(standalone, k=CONTEXT_PASSAGES, search_filter=search_filter)
+        grounds = self.ground(standalone, search_filter)
         timings = {"rewrite": (retrieved_at - started) * 1000, "retrieve": (time.perf_counter() - retrieved_at) * 1000}
-        foreign = query_language(standalone) != "en"
-        model = "e5" if foreign and "e5" in self.engine.models else self.engine.primary
-        places = named_places(standalone)
-        focused = [r for r in results if all(mentions(r, p) for p in places)]
-        evidence = assess(standalone, focused, model, self.engine.bm25, self.calibration)
+        evidence, results, focused, model = grounds.evidence, grounds.results, grounds.focused, grounds.model
+        foreign = grounds.foreign
         base = Reply(question=question, mode=mode, answer="", abstained=False, sources=focused[:ANSWER_PASSAGES],
                      standalone_question=standalone, timings_ms=timings)
         if not focused or not evidence.answerable:

@@ -8,6 +8,8 @@ picked greedily with a redundancy penalty (MMR). The best direct answer leads; t
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +37,34 @@ _HAS_DATE = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|ju
                        r"november|december)\b|\b\d+\s*(months?|years?|weeks?)\b", re.I)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+
+
+class SentenceVectors:
+    """Sentence vectors kept between questions (bounded, least recently used out): passages recur across
+    questions, and embedding their sentences is most of an answer's cost."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def embed(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
+        keys = [(embedder.name, t) for t in texts]
+        with self._lock:
+            missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+        if missing:
+            fresh = embedder.embed_documents([t for _, t in missing])
+            with self._lock:
+                self._vectors.update(zip(missing, fresh))
+                while len(self._vectors) > self._capacity:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            for key in keys:
+                self._vectors.move_to_end(key)
+            return np.stack([self._vectors[k] for k in keys])
+
+
+_SENTENCE_VECTORS = SentenceVectors()
 
 
 @dataclass
@@ -185,7 +215,7 @@ class ExtractiveComposer:
             return []
         shape = QuestionShape.of(question)
         texts = [c.text for c in pool]
-        vectors = self.embedder.embed_documents(texts)
+        vectors = _SENTENCE_VECTORS.embed(self.embedder, texts)
         query = self.embedder.embed_query(question)
         dense = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
         lexical = self._lexical(question, texts)
