@@ -12,7 +12,7 @@ from assistant import offline  # noqa: F401
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
-from assistant.extractive import ExtractiveComposer, QuestionShape
+from assistant.extractive import ABSENCE_COVERAGE, ExtractiveComposer, QuestionShape
 from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
@@ -24,8 +24,6 @@ from assistant.suggestions import suggest
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
-# A lead sentence saying "the sources do not give X" must address the question's own terms to count as the answer.
-ABSENCE_COVERAGE = 0.5
 
 
 @dataclass

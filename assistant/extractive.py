@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.bm25 import BM25Index
 from assistant.embeddings import Embedder
+from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
 from assistant.text import analyse, split_sentences, strip_bullet, word_count
 
@@ -33,6 +34,8 @@ _PROCEDURAL = re.compile(
     r"(we|i)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar)|"
     r"come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
+ABSENCE_DISCOUNT = 0.8
+ABSENCE_COVERAGE = 0.5
 _HAS_DATE = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|"
                        r"november|december)\b|\b\d+\s*(months?|years?|weeks?)\b", re.I)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -228,6 +231,11 @@ class ExtractiveComposer:
         top = max(results[0].score, 1e-9)
         prior = np.asarray([results[c.source].score / top for c in pool])
         scores = 0.45 * dense + 0.25 * lexical + 0.1 * kind + 0.2 * prior
+        # "The sources do not give X" answers the question only when it is the best match and covers the question's
+        # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
+        top_pick = int(np.argmax(scores))
+        if not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
+            scores = scores * np.asarray([ABSENCE_DISCOUNT if states_absence(c.text) else 1.0 for c in pool])
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)

@@ -15,6 +15,7 @@ _ABBREVIATIONS = {
     "dec", "p", "pp", "vol", "ed", "min", "max", "mt", "kt", "dept", "est", "u.s", "z.b", "bzw", "ggf",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9€£$])")
+_LIST_MARKER = re.compile(r"\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 STOPWORDS = frozenset(
@@ -41,7 +42,7 @@ def split_sentences(text: str) -> list[str]:
         for match in _SENTENCE_END.finditer(block):
             candidate = block[start:match.start()].strip()
             last_word = re.split(r"\s", candidate)[-1].rstrip(".").lower() if candidate else ""
-            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word) or _LIST_MARKER.fullmatch(candidate):
                 continue
             if candidate:
                 sentences.append(candidate)
