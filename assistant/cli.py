@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -198,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `netzero search ... | head` ends quietly
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in {"search", "ask"} and not (getattr(args, "batch", None) or

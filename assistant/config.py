@@ -33,7 +33,6 @@ class Settings:
     chunk_max_words: int = 320
     chunk_min_words: int = 60
     chunk_overlap_words: int = 30
-    embed_batch: int = 32
     threads: int = 2
     host: str = "127.0.0.1"
     port: int = 7860
