@@ -16,9 +16,9 @@ import numpy as np
 
 from assistant.bm25 import BM25Index
 from assistant.embeddings import Embedder
-from assistant.relevance import states_absence
+from assistant.relevance import named_places, states_absence
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, split_sentences, strip_bullet, word_count
+from assistant.text import analyse, fold, split_sentences, strip_bullet, word_count
 
 _NUMBER_CUES = re.compile(
     r"\b(how (much|many|large|big)|budget|cost|costs|amount|grants?|funding|money|size|percent|share|target|"
@@ -35,6 +35,7 @@ _PROCEDURAL = re.compile(
     r"come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 ABSENCE_DISCOUNT = 0.8
+OTHER_PLACE_DISCOUNT = 0.6
 ABSENCE_COVERAGE = 0.5
 _HAS_DATE = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|"
                        r"november|december)\b|\b\d+\s*(months?|years?|weeks?)\b", re.I)
@@ -91,6 +92,7 @@ class QuestionShape:
 
     @classmethod
     def of(cls, question: str) -> "QuestionShape":
+        question = re.sub(r"\s*\([^)]*\)\s*$", "", question)  # context a follow-up carried over is not the ask
         asks = len(re.findall(r"\?|\b(and (how|what|who|when|which|where|whether))\b", question, re.I))
         return cls(bool(_NUMBER_CUES.search(question)), bool(_DATE_CUES.search(question)),
                    bool(_LIST_CUES.search(question)), max(1, asks), bool(_PROCEDURAL.search(question)))
@@ -118,6 +120,8 @@ def _usable(sentence: str) -> bool:
     """A sentence that can stand in an answer on its own: not a question or a fragment."""
     stripped = sentence.strip()
     if stripped.endswith("?") or word_count(stripped) < 4:
+        return False
+    if stripped[0].islower() and stripped.endswith((";", ",")):  # a list item continuing an introduction
         return False
     return sum(ch.isalpha() for ch in stripped) >= 12
 
@@ -233,6 +237,7 @@ class ExtractiveComposer:
         scores = 0.45 * dense + 0.25 * lexical + 0.1 * kind + 0.2 * prior
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
+        scores = scores * self._place_focus(question, pool, results)
         top_pick = int(np.argmax(scores))
         if not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
             scores = scores * np.asarray([ABSENCE_DISCOUNT if states_absence(c.text) else 1.0 for c in pool])
@@ -245,6 +250,22 @@ class ExtractiveComposer:
         lead, rest = picked[0], picked[1:]
         rest.sort(key=lambda c: (c.source, c.position))
         return [lead, *rest]
+
+    @staticmethod
+    def _place_focus(question: str, pool: list[Candidate], results: list[SearchResult]) -> np.ndarray:
+        """Discount sentences about other places when the question names a city or country: a row on Norway
+        in a table of all countries does not answer a question on Poland."""
+        places = named_places(question)
+        if not places:
+            return np.ones(len(pool))
+        weights = []
+        for candidate in pool:
+            meta = results[candidate.source].chunk.metadata
+            own = {str(meta.get("city", "")), str(meta.get("country", ""))}
+            text = fold(candidate.text)
+            about = own & set(places) or any(fold(p) in text for p in places)
+            weights.append(1.0 if about else OTHER_PLACE_DISCOUNT)
+        return np.asarray(weights)
 
     @staticmethod
     def _complete_lists(picked: list[Candidate], everything: list[Candidate]) -> list[Candidate]:
