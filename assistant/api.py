@@ -17,7 +17,8 @@ from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
-from assistant.relevance import Evidence, assess, load_calibration, mentions, named_places, states_absence
+from assistant.relevance import (Evidence, assess, load_calibration, mentions, named_places, states_absence,
+                                 unseen_names)
 from assistant.replies import MODES, Citation, Reply
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
@@ -69,7 +70,9 @@ class Assistant:
         foreign = query_language(question) != "en"
         model = model or ("e5" if foreign and "e5" in self.engine.models else self.engine.primary)
         places = named_places(question)
-        focused = [r for r in results if all(mentions(r, p) for p in places)]
+        unknown = not foreign and unseen_names(question, self.engine.bm25)  # other languages capitalise nouns
+        focused = [] if unknown else [
+            r for r in results if all(mentions(r, p) for p in places)]
         evidence = assess(question, focused, model, self.engine.bm25, self.calibration)
         return Grounds(results, focused, model, foreign, evidence)
 

@@ -103,3 +103,19 @@ def mentions(result: SearchResult, place: str) -> bool:
     meta = result.chunk.metadata
     haystack = fold(f"{result.title} {meta.get('city', '')} {meta.get('country', '')} {result.text}")
     return fold(place) in haystack
+
+
+_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'][A-Za-zÀ-ÿ]+)?)\b")
+
+
+def unseen_names(question: str, bm25: BM25Index | None) -> list[str]:
+    """Capitalised names in the question (not its first word) that no indexed passage ever mentions: the corpus
+    cannot know about them, so any answer would be about something else."""
+    if bm25 is None or not len(bm25):
+        return []
+    unseen = []
+    for name in _NAME.findall(question.strip()):
+        stems = analyse(name)
+        if stems and not any(stem in bm25.vocab for stem in stems):
+            unseen.append(name)
+    return unseen
