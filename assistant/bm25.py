@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from scipy import sparse
 from assistant.text import analyse
 
 SIDECAR_NAME = "bm25.npz"
+FORMAT = 2  # raw term counts (format 1 stored weights and cannot be updated incrementally)
 FILTER_FIELDS = ("doc_id", "city", "country", "doc_type", "lang")
 
 
@@ -32,64 +33,83 @@ class BM25Params:
 
 
 class BM25Index:
-    """Chunk ids, a term → row vocabulary and a (terms × chunks) matrix of BM25 weights."""
+    """Chunk ids, a term → row vocabulary, raw term counts (terms × chunks) and the BM25 weights derived from them.
 
-    def __init__(self, chunk_ids: list[str], vocab: dict[str, int], weights: sparse.csr_matrix,
-                 fields: dict[str, list[Any]]) -> None:
+    Keeping the counts lets a sync update the index by the chunks it changed instead of re-reading every chunk.
+    """
+
+    def __init__(self, chunk_ids: list[str], vocab: dict[str, int], counts: sparse.csr_matrix,
+                 fields: dict[str, list[Any]], params: BM25Params = BM25Params()) -> None:
         self.chunk_ids = chunk_ids
         self.vocab = vocab
-        self.weights = weights
+        self.counts = counts
         self.fields = fields
+        self.params = params
+        self.weights = self._weigh(counts, params)
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
+    @staticmethod
+    def _weigh(counts: sparse.csr_matrix, params: BM25Params) -> sparse.csr_matrix:
+        """BM25 weight of every (term, chunk) pair, vectorised over the count matrix."""
+        n_docs = counts.shape[1]
+        if n_docs == 0 or counts.nnz == 0:
+            return sparse.csr_matrix(counts.shape, dtype=np.float32)
+        doc_len = np.asarray(counts.sum(axis=0), dtype=np.float32).ravel()
+        norm = params.k1 * (1 - params.b + params.b * doc_len / max(float(doc_len.mean()), 1.0))
+        df = np.diff(counts.indptr).astype(np.float32)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        coo = counts.tocoo()
+        values = coo.data * (params.k1 + 1) / (coo.data + norm[coo.col]) * idf[coo.row]
+        return sparse.csr_matrix((values.astype(np.float32), (coo.row, coo.col)), shape=counts.shape)
+
+    @staticmethod
+    def _tokens(text: str, meta: dict[str, Any], params: BM25Params) -> list[str]:
+        return (analyse(text) + analyse(str(meta.get("title") or "")) * params.title_weight
+                + analyse(str(meta.get("section") or "")) * params.section_weight)
+
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str, dict[str, Any]]], params: BM25Params = BM25Params()) -> "BM25Index":
         """Index (chunk id, text, metadata) rows."""
-        chunk_ids: list[str] = []
-        fields: dict[str, list[Any]] = {name: [] for name in (*FILTER_FIELDS, "topics", "date_num")}
-        vocab: dict[str, int] = {}
+        return cls([], {}, sparse.csr_matrix((0, 0), dtype=np.float32), _empty_fields(), params).updated(set(), rows)
+
+    def updated(self, remove: set[str], rows: Iterable[tuple[str, str, dict[str, Any]]]) -> "BM25Index":
+        """A new index without the chunks in ``remove`` and with ``rows`` added (an id already present is replaced)."""
+        rows = list(rows)
+        replaced = remove | {chunk_id for chunk_id, _, _ in rows}
+        keep = [i for i, chunk_id in enumerate(self.chunk_ids) if chunk_id not in replaced]
+        vocab = dict(self.vocab)
         term_rows: list[int] = []
         doc_cols: list[int] = []
-        counts: list[int] = []
-        lengths: list[int] = []
-        for col, (chunk_id, text, meta) in enumerate(rows):
-            chunk_ids.append(chunk_id)
-            for name in FILTER_FIELDS:
-                fields[name].append(meta.get(name) or "")
-            fields["topics"].append(list(meta.get("topics") or []))
-            fields["date_num"].append(int(meta.get("date_num") or 0))
-            tokens = (analyse(text) + analyse(str(meta.get("title") or "")) * params.title_weight
-                      + analyse(str(meta.get("section") or "")) * params.section_weight)
-            lengths.append(len(tokens))
+        values: list[int] = []
+        for col, (_, text, meta) in enumerate(rows):
             tf: dict[int, int] = {}
-            for token in tokens:
+            for token in self._tokens(text, meta, self.params):
                 row = vocab.setdefault(token, len(vocab))
                 tf[row] = tf.get(row, 0) + 1
             term_rows.extend(tf.keys())
             doc_cols.extend([col] * len(tf))
-            counts.extend(tf.values())
-        n_docs = len(chunk_ids)
-        if n_docs == 0:
-            return cls([], {}, sparse.csr_matrix((0, 0), dtype=np.float32), fields)
-        tf_matrix = sparse.csr_matrix(
-            (np.asarray(counts, dtype=np.float32), (np.asarray(term_rows), np.asarray(doc_cols))),
-            shape=(len(vocab), n_docs),
-        )
-        doc_len = np.asarray(lengths, dtype=np.float32)
-        norm = params.k1 * (1 - params.b + params.b * doc_len / max(doc_len.mean(), 1.0))
-        df = np.diff(tf_matrix.indptr).astype(np.float32)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        coo = tf_matrix.tocoo()
-        values = coo.data * (params.k1 + 1) / (coo.data + norm[coo.col]) * idf[coo.row]
-        weights = sparse.csr_matrix((values.astype(np.float32), (coo.row, coo.col)), shape=tf_matrix.shape)
-        return cls(chunk_ids, vocab, weights, fields)
+            values.extend(tf.values())
+        old = self.counts.tocsc()[:, keep] if self.counts.shape[1] else sparse.csc_matrix((0, 0), dtype=np.float32)
+        old = sparse.csc_matrix((old.data, old.indices, old.indptr), shape=(len(vocab), len(keep)))
+        new = sparse.csc_matrix((np.asarray(values, dtype=np.float32), (np.asarray(term_rows, dtype=np.int64),
+                                                                       np.asarray(doc_cols, dtype=np.int64))),
+                                shape=(len(vocab), len(rows)))
+        counts = sparse.hstack([old, new], format="csr", dtype=np.float32)
+        fields = {name: [column[i] for i in keep] for name, column in self.fields.items()}
+        for _, _, meta in rows:
+            for name in FILTER_FIELDS:
+                fields[name].append(meta.get(name) or "")
+            fields["topics"].append(list(meta.get("topics") or []))
+            fields["date_num"].append(int(meta.get("date_num") or 0))
+        chunk_ids = [self.chunk_ids[i] for i in keep] + [chunk_id for chunk_id, _, _ in rows]
+        return BM25Index(chunk_ids, vocab, counts, fields, self.params)
 
     def idf(self, terms: list[str]) -> list[float]:
         """Inverse document frequency of analysed terms; a term the index never saw gets the highest value."""
         n_docs = max(len(self.chunk_ids), 1)
-        df = np.diff(self.weights.indptr)
+        df = np.diff(self.counts.indptr)
         values = []
         for term in terms:
             count = float(df[self.vocab[term]]) if term in self.vocab else 0.0
@@ -121,18 +141,27 @@ class BM25Index:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / SIDECAR_NAME
         tmp = folder / (SIDECAR_NAME + ".tmp.npz")
-        meta = json.dumps({"chunk_ids": self.chunk_ids, "vocab": self.vocab, "fields": self.fields})
-        np.savez(tmp, data=self.weights.data, indices=self.weights.indices, indptr=self.weights.indptr,
-                 shape=np.asarray(self.weights.shape), meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8))
+        meta = json.dumps({"format": FORMAT, "chunk_ids": self.chunk_ids, "vocab": self.vocab,
+                           "fields": self.fields, "params": asdict(self.params)})
+        np.savez(tmp, data=self.counts.data, indices=self.counts.indices, indptr=self.counts.indptr,
+                 shape=np.asarray(self.counts.shape), meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8))
         os.replace(tmp, target)
 
     @classmethod
     def load(cls, folder: Path) -> "BM25Index | None":
+        """The saved index, or ``None`` when there is none or it was written in an older format."""
         path = folder / SIDECAR_NAME
         if not path.is_file():
             return None
         with np.load(path) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))
-            weights = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]),
-                                        shape=tuple(int(x) for x in data["shape"]))
-        return cls(meta["chunk_ids"], meta["vocab"], weights, meta["fields"])
+            if meta.get("format") != FORMAT:
+                return None
+            counts = sparse.csr_matrix((data["data"], data["indices"], data["indptr"]),
+                                       shape=tuple(int(x) for x in data["shape"]))
+        params = BM25Params(**meta.get("params", {}))
+        return cls(meta["chunk_ids"], meta["vocab"], counts, meta["fields"], params)
+
+
+def _empty_fields() -> dict[str, list[Any]]:
+    return {name: [] for name in (*FILTER_FIELDS, "topics", "date_num")}

@@ -35,6 +35,8 @@ class FusionConfig:
     # For a question not in English the English-only signals (BM25 stems, MiniLM) mostly add noise.
     foreign_weights: tuple[tuple[str, float], ...] = (("bm25", 0.3), ("minilm", 0.2), ("e5", 1.0))
     candidates: int = 50
+    # "rrf": weighted reciprocal rank, 1/(k + rank); "minmax": weighted sum of each list's scores scaled to [0, 1].
+    method: str = "rrf"
 
     def weight(self, signal: str, foreign: bool) -> float:
         return dict(self.foreign_weights if foreign else self.weights).get(signal, 0.0)
@@ -105,13 +107,23 @@ def _item_id(item: Chunk | str) -> str:
 
 def fused_scores(lists: Mapping[str, Sequence[tuple[str, float]]], config: FusionConfig,
                  foreign: bool) -> dict[str, float]:
-    """Fused score of every id in the ranked ``(id, score)`` lists: weighted reciprocal rank."""
+    """Fused score of every id in the ranked ``(id, score)`` lists: the weighted sum of each list's contributions."""
     fused: dict[str, float] = {}
     for signal, ranked in lists.items():
         weight = config.weight(signal, foreign)
-        for rank, (item_id, _) in enumerate(ranked, start=1):
-            fused[item_id] = fused.get(item_id, 0.0) + weight / (config.k + rank)
+        for (item_id, _), part in zip(ranked, _contributions(ranked, config)):
+            fused[item_id] = fused.get(item_id, 0.0) + weight * part
     return fused
+
+
+def _contributions(ranked: Sequence[tuple[str, float]], config: FusionConfig) -> list[float]:
+    """What each entry of one list adds before weighting: 1/(k + rank) for RRF, else its score min-max scaled."""
+    if config.method == "rrf":
+        return [1.0 / (config.k + rank) for rank in range(1, len(ranked) + 1)]
+    scores = [score for _, score in ranked]
+    low = min(scores, default=0.0)
+    span = max(scores, default=0.0) - low
+    return [(score - low) / span if span > 0 else 1.0 for score in scores]
 
 
 def _normalised(text: str) -> str:
@@ -136,15 +148,21 @@ class SearchEngine:
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the BM25 sidecar if a sync rewrote it since it was loaded."""
+        """Reload the BM25 sidecar if a sync rewrote it since it was loaded (or rebuild one in an old format)."""
         path = self.settings.index_dir / SIDECAR_NAME
         mtime = path.stat().st_mtime if path.is_file() else 0.0
         with self._lock:
-            if mtime != self._bm25_mtime:
-                self._bm25 = BM25Index.load(self.settings.index_dir)
-                self._bm25_mtime = mtime
-                stored = set(self.store.models())
-                self.models = [m for m in self.settings.dense_models if m in stored]
+            if mtime == self._bm25_mtime:
+                return
+            stored = set(self.store.models())
+            self.models = [m for m in self.settings.dense_models if m in stored]
+            self._bm25 = BM25Index.load(self.settings.index_dir)
+            if self._bm25 is None and mtime and stored:
+                source = self.primary if self.primary in stored else sorted(stored)[0]
+                self._bm25 = BM25Index.build(self.store.iter_all(source))
+                self._bm25.save(self.settings.index_dir)
+                mtime = path.stat().st_mtime
+            self._bm25_mtime = mtime
 
     @property
     def bm25(self) -> BM25Index | None:

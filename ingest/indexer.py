@@ -145,6 +145,8 @@ class Indexer:
         self.settings = settings
         self.models = list(settings.dense_models)
         self.progress = progress or (lambda _p: None)
+        self._written: list[Chunk] = []
+        self._removed: set[str] = set()
         self.options = ChunkingOptions(settings.chunk_target_words, settings.chunk_max_words,
                                        settings.chunk_min_words, settings.chunk_overlap_words)
         self._store: ChunkStore | None = None
@@ -199,18 +201,18 @@ class Indexer:
             return report
 
         manifest.mark_dirty()
+        self._written, self._removed = [], set()
         self._process(todo, manifest, report)
         for key in removed:
             entry = manifest.files.pop(key)
+            self._removed.update(entry.chunk_ids)
             for model in self.store.models():
                 report.chunks_deleted += self.store.delete_doc(model, entry.doc_id)
             report.deleted.append(key)
             manifest.save()
         if dirty:
             report.repaired = self._reconcile(manifest, report)
-        if report.changed or dirty or not (folder / SIDECAR_NAME).is_file():
-            primary = self.models[0]
-            BM25Index.build(self.store.iter_all(primary)).save(folder)
+        self._refresh_bm25(folder, report, full=rebuild or dirty)
         manifest.save()
         manifest.mark_clean()
         report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
@@ -266,10 +268,23 @@ class Indexer:
                     report.chunks_deleted += self.store.delete_doc(model, p.doc_id, {c.chunk_id for c in p.chunks})
         for p in pending:
             (report.added if p.is_new else report.updated).append(p.key)
+            if not p.is_new:
+                self._removed.update(manifest.files[p.key].chunk_ids)
             manifest.files[p.key] = FileEntry(p.doc_id, p.sha256, [c.chunk_id for c in p.chunks], list(self.models))
+        self._written.extend(chunks)
         report.chunks_written += len(chunks)
         manifest.save()
         return len(chunks)
+
+    def _refresh_bm25(self, folder: Path, report: SyncReport, full: bool) -> None:
+        """Update the BM25 sidecar by the chunks this sync wrote and removed; rebuild it from the store after a
+        repair, a rebuild, or when it is missing."""
+        current = None if full else BM25Index.load(folder)
+        if current is None:
+            BM25Index.build(self.store.iter_all(self.models[0])).save(folder)
+        elif report.changed:
+            rows = [(c.chunk_id, c.text, c.to_store_metadata()) for c in self._written]
+            current.updated(self._removed, rows).save(folder)
 
     def _reconcile(self, manifest: Manifest, report: SyncReport) -> bool:
         """After an interrupted sync: drop every stored chunk the manifest does not list."""
