@@ -57,7 +57,7 @@ def standalone(question: str, history: list[str]) -> str:
     content = _content_words(question)
     tokens = set(words(question))
     refers_back = bool(tokens & _ANAPHORA) or bool(_CONTINUATION.match(question))
-    if refers_back or len(content) <= 2:
+    if refers_back or not content:
         known = {fold(w) for w in content}
         carried: dict[str, str] = {}
         for word in _entities(previous) + _content_words(previous):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from assistant.text import words
 
 _MARKERS = {
@@ -18,14 +21,24 @@ _MARKERS = {
     "pl": {"jak", "jakie", "jaki", "czy", "w", "na", "sie", "do", "jest", "sa", "miasta", "miasto", "ile", "co",
            "kto", "nasze", "mozemy", "dla", "oraz", "z", "ktore", "nasz", "przez", "kiedy"},
 }
-_LETTERS = {"pl": "ąćęłńśźż", "de": "äöüß", "fr": "àâçèéêëîïôœùû", "es": "ñ¿¡áíóú", "it": "àèéìòù"}
+_LETTERS = {"pl": "ąćęłńóśźż", "de": "äöüß", "fr": "àâçèéêëîïôœùû", "es": "ñ¿¡áíóú", "it": "àèéìòù"}
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> re.Pattern[str]:
+    """City and country names of the vocabulary: their letters say nothing about the question's language."""
+    from ingest.metadata import vocabulary
+
+    vocab = vocabulary()
+    names = sorted([*vocab.get("cities", {}), *vocab.get("countries", [])], key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names), re.I)
 
 
 def query_language(text: str) -> str:
     """The likeliest language of ``text``; English unless another language clearly wins."""
     tokens = words(text)
     scores = {lang: sum(1.0 for t in tokens if t in marks) for lang, marks in _MARKERS.items()}
-    lowered = text.lower()
+    lowered = _place_names().sub(" ", text).lower()
     for lang, letters in _LETTERS.items():
         scores[lang] += 0.75 * sum(1 for ch in lowered if ch in letters)
     best = max(scores, key=scores.get)

@@ -256,7 +256,7 @@ class SearchEngine:
                                  if neighbour.chunk.metadata.get("position", 0) < position
                                  else (result.chunk, neighbour.chunk))
                 neighbour.chunk = _join(first, second)
-                neighbour.merged_ids.append(result.chunk_id)
+                neighbour.merged_ids.append(second.chunk_id)
                 for key, value in result.signals.items():
                     neighbour.signals[key] = max(value, neighbour.signals.get(key, value))
                 by_position[(result.doc_id, position)] = neighbour

@@ -6,6 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import evaluate
@@ -99,3 +100,25 @@ def test_a_new_index_reuses_cached_vectors_without_embedding(beir: Path, tmp_pat
     monkeypatch.setattr(evaluate, "get_embedder", lambda *a, **k: pytest.fail("embedded despite the cache"))
     again = evaluate.cached_vectors("minilm", chunks, tmp_path / "cache")
     assert again.shape == (len(DOCS), 384) and (again == first).all()
+
+
+def test_cached_vectors_resume_an_interrupted_embedding(beir: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks = load_corpus(beir)
+    full = evaluate.cached_vectors("minilm", chunks, tmp_path / "a")
+    stem = next((tmp_path / "a").glob("vectors-minilm-*.npy")).stem
+    (tmp_path / "b").mkdir()
+    np.save(tmp_path / "b" / f"{stem}.partial.npy", full[:5])
+    embedded: list[str] = []
+
+    class Recorder:
+        dim = 384
+
+        def embed_documents(self, texts: list[str]) -> np.ndarray:
+            embedded.extend(texts)
+            return full[5:5 + len(texts)]
+
+    monkeypatch.setattr(evaluate, "get_embedder", lambda *a, **k: Recorder())
+    resumed = evaluate.cached_vectors("minilm", chunks, tmp_path / "b")
+    assert len(embedded) == len(DOCS) - 5 and (resumed == full).all()
+    assert not list((tmp_path / "b").glob("*.partial.npy"))

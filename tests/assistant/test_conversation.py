@@ -1,0 +1,60 @@
+"""Follow-up questions rewritten into standalone queries from the history, without an LLM."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import Conversation, standalone
+
+
+def test_what_about_another_city_substitutes_the_city() -> None:
+    assert standalone("what about Lahti?", ["What is Heidelberg's target?"]) == "What is Lahti's target?"
+    assert standalone("And what about Espoo?", ["What is Lahti doing about commuting?"]) == \
+        "What is Espoo doing about commuting?"
+
+
+@pytest.mark.parametrize("follow_up", ["And for Malmö?", "What about Vitoria-Gasteiz?"])
+def test_other_short_forms_substitute_the_city_too(follow_up: str) -> None:
+    rewritten = standalone(follow_up, ["What is Lahti doing about commuting?"])
+    city = follow_up.split()[-1].rstrip("?")
+    assert rewritten == f"What is {city} doing about commuting?"
+
+
+def test_a_question_with_a_pronoun_carries_the_previous_subject() -> None:
+    rewritten = standalone("how much did it cost?", ["What did Budapest do with its pilot grant?"])
+    assert rewritten.startswith("how much did it cost?")
+    assert {"Budapest", "pilot", "grant"} <= set(rewritten.strip("()?").replace("(", " ").split())
+
+
+def test_a_self_contained_question_is_unchanged() -> None:
+    history = ["What did Budapest do with its pilot grant?"]
+    assert standalone("How large are the Pilot Cities grants?", history) == "How large are the Pilot Cities grants?"
+    assert standalone("Which Finnish cities joined the Mission in 2022?", history) == \
+        "Which Finnish cities joined the Mission in 2022?"
+
+
+@pytest.mark.parametrize("question", ["What is the Mission Label?", "Who runs NetZeroCities?"])
+def test_a_short_self_contained_question_is_unchanged(question: str) -> None:
+    assert standalone(question, ["What did Budapest do with its pilot grant?"]) == question
+
+
+def test_the_first_question_is_its_own_standalone_question() -> None:
+    assert standalone("  and what about Espoo?  ", []) == "and what about Espoo?"
+
+
+def test_a_conversation_keeps_the_user_words_and_the_searched_queries() -> None:
+    conversation = Conversation()
+    first = conversation.rewrite("What is Lahti doing about commuting?")
+    conversation.add("What is Lahti doing about commuting?", first)
+    second = conversation.rewrite("and what about Espoo?")
+    conversation.add("and what about Espoo?", second)
+    assert conversation.questions == ["What is Lahti doing about commuting?", "and what about Espoo?"]
+    assert conversation.standalone_questions == ["What is Lahti doing about commuting?",
+                                                 "What is Espoo doing about commuting?"]
+
+
+def test_a_follow_up_builds_on_the_last_standalone_question_not_the_user_words() -> None:
+    conversation = Conversation()
+    for question in ["What is Lahti doing about commuting?", "and what about Espoo?"]:
+        conversation.add(question, conversation.rewrite(question))
+    assert conversation.rewrite("What about Turku?") == "What is Turku doing about commuting?"

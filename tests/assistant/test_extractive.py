@@ -1,0 +1,123 @@
+"""The default answer engine: sentences picked from the passages with the real MiniLM model, never rewritten."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.bm25 import BM25Index
+from assistant.embeddings import get_embedder
+from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates
+from assistant.retrieval import SearchResult
+from assistant.schema import Chunk
+from assistant.text import words
+
+PILOTS = ("The Pilot Cities Programme funds city pilots across Europe. The first call opened on 5 September 2022. "
+          "Grants were €0.5 million, €1 million or €1.5 million per pilot. Pilots test systemic change in several "
+          "sectors at once.")
+TWINNING = ("Cities learn from each other through twinning. The twinning programme pairs cities for a year of "
+            "exchange visits and workshops.")
+STEPS = ("A city that wants to join should take three steps:\n\n"
+         "- Appoint a mission coordinator in the mayor's office.\n"
+         "- Set up a transition team across departments.\n- Register on the NetZeroCities portal.\n\n"
+         "The portal also lists the advisors who help new cities.")
+WAVES = ("The label waves are listed below.\n\n| City | Country | Wave |\n| --- | --- | --- |\n"
+         "| Lahti | Finland | 2 |\n| Espoo | Finland | 1 |\n| Malmö | Sweden | 1 |")
+LAHTI = ("Lahti phased out coal in 2019. Its SYCLA pilot works with employers on sustainable commuting. An agreement "
+         "with the company Kempower gives the city a partner for workplace travel plans. The city reports a cut of "
+         "about 70% in emissions against 1990. Commuters can log trips in the CitiCAP app and trade the credits.")
+
+
+def passage(n: int, text: str, title: str = "") -> SearchResult:
+    chunk = Chunk(f"doc{n}::0000::x", f"doc{n}", text,
+                  {"title": title or f"Document {n}", "source": f"https://example.org/doc{n}", "date": "2024-05-01"})
+    return SearchResult(chunk, score=1.0 / (n + 1), rank=n + 1)
+
+
+@pytest.fixture(scope="module")
+def composer() -> ExtractiveComposer:
+    texts = [PILOTS, TWINNING, STEPS, WAVES, LAHTI]
+    bm25 = BM25Index.build([(f"doc{i}", text, {}) for i, text in enumerate(texts)])
+    return ExtractiveComposer(get_embedder("minilm", 2), bm25, (0.1, 0.8))
+
+
+def assert_quoted(picks: list[Candidate], results: list[SearchResult]) -> None:
+    """Every word of every picked sentence is in the passage it came from."""
+    assert picks
+    for pick in picks:
+        missing = set(words(pick.text)) - set(words(results[pick.source].text))
+        assert not missing, (pick.text, missing)
+
+
+def test_a_number_question_leads_with_the_sentence_that_has_the_number(composer: ExtractiveComposer) -> None:
+    results = [passage(0, PILOTS), passage(1, TWINNING)]
+    picks = composer.select("How large are the grants?", results, "explore")
+    assert picks[0].text == "Grants were €0.5 million, €1 million or €1.5 million per pilot."
+    assert re.search(r"\d", picks[0].text) and picks[0].source == 0
+    assert_quoted(picks, results)
+
+
+def test_a_date_question_leads_with_a_dated_sentence(composer: ExtractiveComposer) -> None:
+    results = [passage(0, PILOTS), passage(1, TWINNING)]
+    picks = composer.select("When did the first call open?", results, "explore")
+    assert picks[0].text == "The first call opened on 5 September 2022."
+
+
+def test_a_list_introduction_brings_its_items(composer: ExtractiveComposer) -> None:
+    results = [passage(0, STEPS), passage(1, TWINNING)]
+    picks = composer.select("What steps should a city take to join?", results, "explore")
+    lead = picks[0].text
+    assert lead.startswith("A city that wants to join should take three steps: Appoint a mission coordinator")
+    assert "Set up a transition team across departments" in lead and "Register on the NetZeroCities portal" in lead
+    assert sum("transition team" in p.text for p in picks) == 1  # the items are not repeated on their own
+    assert_quoted(picks, results)
+
+
+def test_table_rows_keep_their_column_names(composer: ExtractiveComposer) -> None:
+    results = [passage(0, WAVES), passage(1, TWINNING)]
+    picks = composer.select("Which wave was Lahti labelled in?", results, "explore")
+    assert picks[0].text == "City: Lahti; Country: Finland; Wave: 2."
+    assert not any(p.text.startswith("|") or "---" in p.text for p in picks)
+    assert_quoted(picks, results)
+
+
+def test_the_lead_comes_first_and_the_rest_follow_source_order(composer: ExtractiveComposer) -> None:
+    results = [passage(0, LAHTI), passage(1, PILOTS), passage(2, TWINNING)]
+    picks = composer.select("What is Lahti's pilot doing about commuting and how did it cut emissions?", results,
+                            "explore")
+    assert len(picks) >= 3
+    rest = [(p.source, p.position) for p in picks[1:]]
+    assert rest == sorted(rest)
+    assert max(picks, key=lambda p: p.score) is picks[0]
+    assert_quoted(picks, results)
+
+
+def test_steps_in_start_mode_keep_the_order_their_source_gives(composer: ExtractiveComposer) -> None:
+    results = [passage(0, LAHTI), passage(1, TWINNING)]
+    picks = composer.select("How do we start on commuting like Lahti?", results, "start")
+    assert len(picks) >= 2
+    assert [(p.source, p.position) for p in picks] == sorted((p.source, p.position) for p in picks)
+
+
+def test_never_more_than_the_question_shape_allows(composer: ExtractiveComposer) -> None:
+    results = [passage(0, LAHTI), passage(1, PILOTS), passage(2, TWINNING)]
+    question = "How much did Lahti cut its emissions?"
+    picks = composer.select(question, results, "explore")
+    assert 1 <= len(picks) <= QuestionShape.of(question).max_sentences("explore") == 3
+
+
+def test_questions_fragments_and_duplicates_are_not_candidates() -> None:
+    text = "Is Lahti a Mission City? Yes it is.\n\nLahti phased out coal in 2019. Lahti phased out coal in 2019."
+    found = candidates([passage(0, text), passage(1, "Lahti phased out coal in 2019.")])
+    assert [c.text for c in found] == ["Lahti phased out coal in 2019."]
+
+
+def test_markdown_is_removed_from_a_sentence_but_its_words_are_kept() -> None:
+    text = "- **Budget:** €1.5 million for the [Budapest Climate Agency](https://example.org/bca)."
+    [found] = candidates([passage(0, text)])
+    assert found.text == "Budget: €1.5 million for the Budapest Climate Agency." and found.is_item
+
+
+def test_no_usable_sentence_gives_no_picks(composer: ExtractiveComposer) -> None:
+    assert composer.select("How large are the grants?", [passage(0, "Grants? Yes.")], "explore") == []

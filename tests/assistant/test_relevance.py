@@ -1,0 +1,70 @@
+"""Is the answer in the sources: statements of absence, places named in a question, and term coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.bm25 import BM25Index
+from assistant.relevance import coverage, mentions, named_places, states_absence
+from tests.assistant.conftest import result
+
+
+@pytest.mark.parametrize("sentence", [
+    "The sources do not give a figure for the budget.",
+    "The city has not published its budget.",
+    "The amount was not published.",
+    "The plan doesn't say when the tram opens.",
+    "No official figure exists for 2030.",
+    "The target year is not yet confirmed.",
+])
+def test_sentences_saying_the_sources_lack_something(sentence: str) -> None:
+    assert states_absence(sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lahti published its plan in 2021.",
+    "Not every city publishes a budget.",
+    "The city did not give up on district heating.",
+    "Grants were €0.5 million, €1 million or €1.5 million per pilot.",
+])
+def test_ordinary_sentences_do_not_state_absence(sentence: str) -> None:
+    assert not states_absence(sentence)
+
+
+@pytest.mark.parametrize("question, places", [
+    ("What is Malmo doing about heating?", ["Malmö"]),
+    ("What is Malmö doing about heating?", ["Malmö"]),
+    ("What about LODZ and krakow?", ["Kraków", "Łódź"]),
+    ("Which cities in Finland joined?", ["Finland"]),
+    ("What is The Hague doing?", ["The Hague"]),
+])
+def test_named_places_finds_cities_and_countries_with_or_without_accents(question: str, places: list[str]) -> None:
+    assert sorted(named_places(question)) == sorted(places)
+
+
+def test_named_places_matches_whole_names_only() -> None:
+    assert named_places("What is the best recipe for paella?") == []
+    assert named_places("Is Romeo a city? Does Lundby count?") == []
+
+
+def test_a_passage_mentions_a_place_by_text_or_metadata_without_accents() -> None:
+    assert mentions(result("Malmo opened a district heating plant."), "Malmö")
+    assert mentions(result("A harbour city's plan.", city="Malmö"), "Malmö")
+    assert not mentions(result("Lund opened a district heating plant."), "Malmö")
+
+
+def test_coverage_is_higher_for_the_passage_holding_the_rare_terms() -> None:
+    index = BM25Index.build([(f"c{i}", text, {}) for i, text in enumerate([
+        "Pilot cities test new ideas.", "The pilot programme funds cities.", "Cities learn from pilot cities.",
+        "Mannheim heats schools with geothermal probes.", "Budapest runs a pilot for homes."])])
+    question = "Which pilot city heats schools with geothermal probes?"
+    rare = [result("Mannheim heats schools with geothermal probes.")]
+    common = [result("The pilot programme funds cities.")]
+    assert coverage(question, rare, index) > 0.5 > coverage(question, common, index) > 0.0
+    assert coverage(question, common + rare, index) == coverage(question, rare, index)  # the best passage counts
+
+
+def test_coverage_reads_the_title_and_is_zero_without_passages() -> None:
+    titled = [result("It began in 2019.", title="Geothermal probes in Mannheim schools")]
+    assert coverage("geothermal probes", titled, None) == 1.0
+    assert coverage("geothermal probes", [], None) == 0.0
