@@ -133,6 +133,8 @@ class Assistant:
                                       (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)))
         passages = results[:ANSWER_PASSAGES]
         picks = composer.select(reply.standalone_question, passages, reply.mode)
+        if not picks or not picks[0].on_place:  # nothing said about the place the question names
+            return self._abstain(reply, results, None, time.perf_counter())
         numbers: dict[int, int] = {}
         citations: list[Citation] = []
         rendered: list[tuple[str, int]] = []
@@ -162,14 +164,18 @@ class Assistant:
                                     {"score": None, "dense": None, "coverage": None, "off_topic": False})
         return reply
 
-    def _abstain(self, reply: Reply, results: list[SearchResult], evidence: Evidence, started: float) -> Reply:
+    def _abstain(self, reply: Reply, results: list[SearchResult], evidence: Evidence | None,
+                 started: float) -> Reply:
+        """Say plainly that the sources do not cover the question, what they cover nearby, and log it."""
+        off_topic = evidence is not None and evidence.off_topic
         nearby = list(dict.fromkeys(r.title for r in results[:5]))
-        reply.suggestions = [] if evidence.off_topic else suggest(results, set())
-        reply.answer = render_abstention(reply.mode, evidence.off_topic, [] if evidence.off_topic else nearby,
-                                         reply.suggestions)
+        reply.suggestions = [] if off_topic else suggest(results, set())
+        reply.answer = render_abstention(reply.mode, off_topic, [] if off_topic else nearby, reply.suggestions)
         reply.abstained = True
-        reply.timings_ms["total"] = (time.perf_counter() - started) * 1000
-        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode, evidence.to_dict())
+        reply.citations = []
+        reply.timings_ms["total"] = reply.timings_ms.get("total", (time.perf_counter() - started) * 1000)
+        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode,
+                                    evidence.to_dict() if evidence else {"off_topic": False})
         return reply
 
     # Library and feedback -------------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class Candidate:
     usable: bool = True  # can stand in an answer on its own
     score: float = 0.0
     lexical: float = 0.0  # IDF-weighted share of the question's terms it contains
+    on_place: bool = True  # about the city or country the question names (true when it names none)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,10 @@ class ExtractiveComposer:
         scores = 0.45 * dense + 0.25 * lexical + 0.1 * kind + 0.2 * prior
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
-        scores = scores * self._place_focus(question, pool, results)
+        focus = self._place_focus(question, pool, results)
+        for candidate, weight in zip(pool, focus):
+            candidate.on_place = weight == 1.0
+        scores = scores * focus
         top_pick = int(np.argmax(scores))
         if not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
             scores = scores * np.asarray([ABSENCE_DISCOUNT if states_absence(c.text) else 1.0 for c in pool])
