@@ -1,8 +1,8 @@
 """Retrieval evaluation on a BEIR-format folder (corpus, queries, qrels): nDCG@10, recall@100 and MRR@10.
 
-The corpus is indexed once under ``settings.index_dir`` (one chunk per document) and document vectors are cached
-as ``.npy`` files beside the index, so a re-run neither re-embeds nor re-indexes. The pieces are public so the
-benchmark scripts in ``bench/`` share them instead of copying.
+The corpus is indexed once under ``settings.index_dir`` (one chunk per document) and document vectors are
+cached as ``.npy`` files beside the index, so a re-run neither re-embeds nor re-indexes. The pieces are public
+so the benchmark scripts in ``bench/`` share them instead of copying.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def fingerprint(chunks: Iterable[Chunk], extra: str = "") -> str:
 
 def cached_vectors(model: str, chunks: list[Chunk], folder: Path, threads: int = 2,
                    progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """Document vectors of ``chunks`` for ``model``, embedded once and kept in an .npy file (resumable by block)."""
+    """Vectors of ``chunks`` for ``model``, embedded once into an .npy file; an interrupted run resumes."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"vectors-{model}-{fingerprint(chunks)}"
     path = folder / f"{stem}.npy"
@@ -123,7 +123,7 @@ def _write_built(folder: Path, built: dict[str, str]) -> None:
 
 def build_index(chunks: list[Chunk], settings: Settings, params: BM25Params = BM25Params(),
                 progress: Callable[[str, int, int], None] | None = None) -> ChunkStore:
-    """Store and BM25-index ``chunks`` under ``settings.index_dir``, skipping every part already built from them."""
+    """Store and BM25-index ``chunks`` under ``settings.index_dir``, skipping each part already built."""
     folder = settings.index_dir
     folder.mkdir(parents=True, exist_ok=True)
     built = _read_built(folder)
@@ -161,20 +161,21 @@ def search_run(engine: SearchEngine, queries: dict[str, str], k: int = 100, dept
     }
 
 
-def score_run(run: Run, qrels: Qrels) -> dict[str, float]:
-    """nDCG@10, recall@100 and MRR@10 averaged over every judged query (a query with no results scores 0)."""
+def score_run(run: Run, qrels: Qrels, measures: dict[str, str] | None = None) -> dict[str, float]:
+    """Measures (default nDCG@10, recall@100, MRR@10) averaged over all judged queries; no hits score 0."""
     import ir_measures
 
+    measures = measures or MEASURES
     full_run = {qid: run.get(qid) or {} for qid in qrels}
-    per_query: dict[str, dict[str, float]] = {}
-    measures = [ir_measures.parse_measure(m) for m in MEASURES.values()]
-    for metric in ir_measures.iter_calc(measures, qrels, full_run):
-        per_query.setdefault(str(metric.measure), {})[metric.query_id] = metric.value
-    return {name: sum(per_query.get(m, {}).values()) / len(qrels) for name, m in MEASURES.items()}
+    totals: dict[str, float] = {}
+    parsed = [ir_measures.parse_measure(m) for m in measures.values()]
+    for metric in ir_measures.iter_calc(parsed, qrels, full_run):
+        totals[str(metric.measure)] = totals.get(str(metric.measure), 0.0) + metric.value
+    return {name: totals.get(str(measure), 0.0) / len(qrels) for name, measure in zip(measures, parsed)}
 
 
 def evaluate_beir(folder: Path, settings: Settings, split: str = "test") -> dict[str, float]:
-    """Index the BEIR corpus in ``folder`` (once) and score the full search pipeline on the ``split`` queries."""
+    """Index the BEIR corpus in ``folder`` (once) and score the full search pipeline on ``split``."""
     folder = Path(folder)
     if settings.index is None:
         settings = settings.with_overrides(index=settings.data_dir / "beir" / folder.name)

@@ -28,15 +28,16 @@ from assistant.store import ChunkStore
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """How candidate lists are combined. Defaults were tuned on SciFact's training queries (bench/retrieval.py)."""
+    """How candidate lists are combined. Defaults were tuned on SciFact's training queries (bench/tune_fusion.py)."""
 
-    k: int = 10
-    weights: tuple[tuple[str, float], ...] = (("bm25", 1.0), ("minilm", 1.0), ("e5", 1.0))
+    k: int = 5
+    weights: tuple[tuple[str, float], ...] = (("bm25", 1.0), ("minilm", 0.75), ("e5", 0.75))
     # For a question not in English the English-only signals (BM25 stems, MiniLM) mostly add noise.
     foreign_weights: tuple[tuple[str, float], ...] = (("bm25", 0.3), ("minilm", 0.2), ("e5", 1.0))
     candidates: int = 50
-    # "rrf": weighted reciprocal rank, 1/(k + rank); "minmax": weighted sum of each list's scores scaled to [0, 1].
-    method: str = "rrf"
+    # "minmax": weighted sum of each list's scores scaled to [0, 1] (beat RRF on SciFact train, 0.748 vs 0.744);
+    # "rrf": weighted reciprocal rank, 1/(k + rank), where ``k`` applies.
+    method: str = "minmax"
 
     def weight(self, signal: str, foreign: bool) -> float:
         return dict(self.foreign_weights if foreign else self.weights).get(signal, 0.0)

@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmark scripts: where the data and caches live, the SciFact index, candidate lists."""
+"""What the benchmark scripts share: data and cache paths, the SciFact index, candidate lists, fusion."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from assistant.config import PROJECT_ROOT, Settings, load_settings
-from assistant.evaluate import Run, build_index, load_corpus, ranking_to_run
+from assistant.config import PROJECT_ROOT, load_settings
+from assistant.evaluate import BUILT_NAME, Run, build_index, load_corpus, ranking_to_run
 from assistant.languages import query_language
 from assistant.retrieval import FusionConfig, SearchEngine, fused_scores
 
@@ -27,24 +27,42 @@ def show_progress(model: str, done: int, total: int) -> None:
 
 def scifact_engine(folder: Path = SCIFACT) -> SearchEngine:
     """A search engine over the SciFact index in bench/.cache, built (embedding once) on first use."""
-    settings: Settings = load_settings(index=CACHE / folder.name, dense_models=("minilm", "e5"))
+    settings = load_settings(index=CACHE / folder.name, dense_models=("minilm", "e5"))
     store = build_index(load_corpus(folder), settings, progress=show_progress)
     return SearchEngine(settings, store=store)
 
 
+def single(signal: str) -> FusionConfig:
+    """A fusion that ranks by one signal only."""
+    return FusionConfig(weights=((signal, 1.0),), foreign_weights=((signal, 1.0),))
+
+
+def plain_rrf(signals: Iterable[str]) -> FusionConfig:
+    """Reciprocal-rank fusion with k=10 and equal weights, the published baseline."""
+    weights = tuple((s, 1.0) for s in signals)
+    return FusionConfig(k=10, weights=weights, foreign_weights=weights, method="rrf")
+
+
+def describe(fusion: FusionConfig) -> str:
+    """A fusion config in one short line."""
+    weights = " ".join(f"{name}={value:g}" for name, value in fusion.weights)
+    return f"rrf k={fusion.k:<3} {weights}" if fusion.method == "rrf" else f"minmax     {weights}"
+
+
 def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: Iterable[str],
                     cache: Path | None = None) -> dict[str, Lists]:
-    """Query id → the engine's ranked (id, score) list per signal, at depth 100; dense lists cached in ``cache``."""
+    """Query id → the engine's ranked (id, score) list per signal at depth 100, cached per index build."""
     signals = list(signals)
     key = hashlib.sha256(json.dumps([sorted(queries.items()), signals, DEPTH,
-                                     (engine.settings.index_dir / "beir-built.json").read_text()]).encode())
+                                     (engine.settings.index_dir / BUILT_NAME).read_text()]).encode())
     path = cache / f"lists-{key.hexdigest()[:16]}.json" if cache else None
     if path is not None and path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
     lists: dict[str, Lists] = {}
     for qid, text in queries.items():
         found = engine.candidates(text, depth=DEPTH)
-        lists[qid] = {s: [(i if isinstance(i, str) else i.chunk_id, float(v)) for i, v in found[s]] for s in signals}
+        lists[qid] = {s: [(i if isinstance(i, str) else i.chunk_id, float(v)) for i, v in found[s]]
+                      for s in signals}
     if path is not None:
         path.write_text(json.dumps(lists), encoding="utf-8")
     return lists

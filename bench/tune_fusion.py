@@ -1,0 +1,101 @@
+"""Tune fusion (method, RRF k, per-signal weights) and BM25 (k1, b, title weight) on SciFact TRAIN qrels only.
+
+Dense candidate lists come from the real index (cached in bench/.cache: a re-run embeds nothing); BM25
+lists are rebuilt in memory for each parameter set. Prints the grid ranked by train nDCG@10, then the best point.
+Usage: python bench/tune_fusion.py [--scifact DIR] [--top N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.bm25 import BM25Index, BM25Params  # noqa: E402
+from assistant.evaluate import Qrels, bm25_rows, load_corpus, score_run, split_queries  # noqa: E402
+from assistant.retrieval import FusionConfig  # noqa: E402
+from bench.common import (CACHE, DEPTH, SCIFACT, Lists, candidate_lists, describe, fused_run,  # noqa: E402
+                          plain_rrf, scifact_engine, single)
+
+SIGNALS = ("bm25", "minilm", "e5")
+RRF_K = (5, 10, 20, 40, 60)
+MINILM_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+E5_WEIGHTS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+BM25_GRID = [BM25Params(k1=k1, b=b, title_weight=tw)
+             for k1, b, tw in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75, 0.9), (1, 2, 3))]
+
+
+def with_bm25(dense: Mapping[str, Lists], queries: Mapping[str, str], index: BM25Index) -> dict[str, Lists]:
+    """The dense lists of each query plus the BM25 list from ``index``."""
+    return {qid: {**dense[qid], "bm25": index.search(queries[qid], DEPTH)} for qid in dense}
+
+
+def ndcg(lists: Mapping[str, Lists], queries: Mapping[str, str], qrels: Qrels, fusion: FusionConfig,
+         signals: Iterable[str] = SIGNALS) -> float:
+    """Train nDCG@10 of ``fusion`` over the given lists."""
+    return score_run(fused_run(lists, queries, fusion, signals), qrels)["ndcg@10"]
+
+
+def fusion_grid() -> list[FusionConfig]:
+    """Every min-max and RRF (k) point over the weight grid; BM25's weight stays 1 (only ratios matter)."""
+    grid = []
+    for minilm, e5 in itertools.product(MINILM_WEIGHTS, E5_WEIGHTS):
+        base = FusionConfig(weights=(("bm25", 1.0), ("minilm", minilm), ("e5", e5)))
+        grid.append(replace(base, method="minmax"))
+        grid.extend(replace(base, method="rrf", k=k) for k in RRF_K)
+    return grid
+
+
+def describe_bm25(params: BM25Params) -> str:
+    return f"k1={params.k1:g} b={params.b:g} title_weight={params.title_weight}"
+
+
+def print_ranked(title: str, points: list[tuple[float, str]], top: int) -> None:
+    """The ``top`` best points, best first."""
+    print(f"\n## {title}: train nDCG@10 ({len(points)} points, best {min(top, len(points))} shown)")
+    for value, label in sorted(points, key=lambda point: -point[0])[:top]:
+        print(f"  {value:.4f}  {label}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scifact", type=Path, default=SCIFACT)
+    parser.add_argument("--top", type=int, default=20)
+    args = parser.parse_args(argv)
+
+    engine = scifact_engine(args.scifact)
+    queries, qrels = split_queries(args.scifact, "train")
+    dense = candidate_lists(engine, queries, engine.models, CACHE / args.scifact.name)
+    rows = bm25_rows(load_corpus(args.scifact))
+    lists = with_bm25(dense, queries, BM25Index.build(rows, BM25Params()))
+    print(f"SciFact train: {len(queries)} queries, candidate depth {DEPTH}")
+    alone = [(ndcg(lists, queries, qrels, single(s), [s]), s) for s in SIGNALS]
+    print_ranked("each signal alone", alone, args.top)
+
+    fusions = [(ndcg(lists, queries, qrels, fusion), fusion) for fusion in fusion_grid()]
+    print_ranked("fusion grid, default BM25", [(value, describe(f)) for value, f in fusions], args.top)
+    _, best_fusion = max(fusions, key=lambda point: point[0])
+
+    bm25_alone, fused = [], []
+    for params in BM25_GRID:
+        bm25_lists = with_bm25(dense, queries, BM25Index.build(rows, params))
+        bm25_alone.append((ndcg(bm25_lists, queries, qrels, single("bm25"), ["bm25"]), describe_bm25(params)))
+        fused.append((ndcg(bm25_lists, queries, qrels, best_fusion), params))
+    print_ranked("BM25 parameters, BM25 alone", bm25_alone, args.top)
+    print_ranked(f"BM25 parameters under {describe(best_fusion)}",
+                 [(value, describe_bm25(p)) for value, p in fused], args.top)
+
+    best_value, best_params = max(fused, key=lambda point: point[0])
+    print(f"\nreference, RRF k=10 equal weights: {ndcg(lists, queries, qrels, plain_rrf(SIGNALS)):.4f}")
+    print(f"current defaults, {describe(FusionConfig())}: {ndcg(lists, queries, qrels, FusionConfig()):.4f}")
+    print(f"best: {best_value:.4f}  {describe(best_fusion)}  {describe_bm25(best_params)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
