@@ -90,51 +90,54 @@ def _parse_filters(pairs: list[str]) -> dict[str, list[str]]:
     return filters
 
 
-def cmd_search(args: argparse.Namespace) -> int:
+def _prepare(args: argparse.Namespace, text: str | None) -> tuple[Any, Any, list[tuple[str, str]]]:
+    """The assistant, the parsed filters and the (id, text) inputs of a search or ask run.
+
+    Raises ValueError for a bad --filter, which the caller reports as a usage error.
+    """
     from assistant.api import Assistant
     from assistant.filters import SearchFilter
 
+    search_filter = SearchFilter.from_pairs(_parse_filters(args.filter))
+    inputs = list(_read_batch(args.batch)) if args.batch else [("1", str(text))]
+    return Assistant(_settings(args)), search_filter, inputs
+
+
+def cmd_search(args: argparse.Namespace) -> int:
     try:
-        search_filter = SearchFilter.from_pairs(_parse_filters(args.filter))
+        assistant, search_filter, queries = _prepare(args, args.query)
     except ValueError as exc:
         print(f"netzero search: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    assistant = Assistant(_settings(args))
-    queries = list(_read_batch(args.batch)) if args.batch else [("1", args.query)]
     for query_id, query in queries:
         results = assistant.search(query, k=args.k, search_filter=search_filter)
         if args.json or args.batch:
             _emit({"id": query_id, "query": query, "results": [r.to_dict() for r in results]})
-        else:
-            for r in results:
-                where = f"p. {r.page}" if r.page else (r.section or "")
-                print(f"{r.rank:>2}. [{r.score:.3f}] {r.title} ({where}) {r.date or ''}\n    {r.source}\n"
-                      f"    {r.text[:240].replace(chr(10), ' ')}…\n")
+            continue
+        for r in results:
+            where = f"p. {r.page}" if r.page else (r.section or "")
+            print(f"{r.rank:>2}. [{r.score:.3f}] {r.title} ({where}) {r.date or ''}\n    {r.source}\n"
+                  f"    {r.text[:240].replace(chr(10), ' ')}…\n")
     return EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.api import Assistant
-    from assistant.filters import SearchFilter
-
     try:
-        search_filter = SearchFilter.from_pairs(_parse_filters(args.filter))
+        assistant, search_filter, questions = _prepare(args, args.question)
     except ValueError as exc:
         print(f"netzero ask: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    assistant = Assistant(_settings(args))
-    questions = list(_read_batch(args.batch)) if args.batch else [("1", args.question)]
     for question_id, question in questions:
         reply = assistant.ask(question, mode=args.mode, search_filter=search_filter)
         if args.json or args.batch:
             _emit({"id": question_id, **reply.to_dict()})
-        else:
-            print(reply.answer)
-            if reply.citations:
-                print("\nSources:")
-                for c in reply.citations:
-                    where = f"p. {c.page}" if c.page else (c.section or "")
-                    print(f"[{c.n}] {c.title} ({where}), {c.date or 'undated'}: {c.source}")
+            continue
+        print(reply.answer)
+        if reply.citations and args.mode != "draft":  # a draft carries its own Sources list
+            print("\nSources:")
+            for c in reply.citations:
+                where = f"p. {c.page}" if c.page else (c.section or "")
+                print(f"[{c.n}] {c.title} ({where}), {c.date or 'undated'}: {c.source}")
     return EXIT_OK
 
 

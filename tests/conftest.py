@@ -82,9 +82,8 @@ def settings(tmp_path: Path) -> Settings:
     return load_settings(data_dir=tmp_path / "data", index=tmp_path / "index", dense_models=("minilm",))
 
 
-@pytest.fixture
-def docs_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "docs"
+def write_sample_docs(folder: Path) -> Path:
+    """Three small real Markdown documents (twinning, pilots, Lahti) that most retrieval tests search."""
     write_md(folder, "twinning", "Twinning Learning Programme",
              "Twinning pairs Twin Cities with Pilot Cities so that they learn from each other. The programme lasts "
              "12 months in its newest round, which starts in November 2025. Applications closed on 12 September 2025.")
@@ -95,6 +94,11 @@ def docs_folder(tmp_path: Path) -> Path:
              "Lahti phased out coal in 2019. Its SYCLA pilot works with employers on sustainable commuting.",
              topics="mobility", city="Lahti", country="Finland")
     return folder
+
+
+@pytest.fixture
+def docs_folder(tmp_path: Path) -> Path:
+    return write_sample_docs(tmp_path / "docs")
 
 
 @pytest.fixture(scope="session")

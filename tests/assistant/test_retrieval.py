@@ -13,7 +13,7 @@ from assistant.config import Settings, load_settings
 from assistant.filters import SearchFilter
 from assistant.retrieval import HybridRetriever, SearchEngine, SearchResult
 from ingest.indexer import sync
-from tests.conftest import write_md
+from tests.conftest import write_md, write_sample_docs
 
 SECTIONS = {
     "Heating": "District heating in the city runs on biomass and waste heat from a data centre. The utility plans "
@@ -60,15 +60,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     chunks are small so that every section of a case study is its own chunk."""
     root = tmp_path_factory.mktemp("retrieval")
     folder = root / "docs"
-    write_md(folder, "twinning", "Twinning Learning Programme",
-             "Twinning pairs Twin Cities with Pilot Cities so that they learn from each other. The programme lasts "
-             "12 months in its newest round, which starts in November 2025.")
-    write_md(folder, "pilots", "Pilot Cities Programme",
-             "The first call opened on 5 September 2022 with €32 million. Grants were €0.5 million, €1 million or "
-             "€1.5 million per pilot.", topics="pilot-cities")
-    write_md(folder, "lahti", "Lahti case study",
-             "Lahti phased out coal in 2019. Its SYCLA pilot works with employers on sustainable commuting.",
-             topics="mobility", city="Lahti", country="Finland")
+    write_sample_docs(folder)
     sectioned(folder, "harbourtown", "Harbourtown case study", SECTIONS)
     sectioned(folder, "ferry", "Island ferry case study", FERRY)
     sectioned(folder, "lighthouse", "Lighthouse network guide", JOINING, doc_type="guidance")
