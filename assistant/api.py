@@ -19,7 +19,7 @@ from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
 from assistant.relevance import (Evidence, assess, load_calibration, mentions, named_places, states_absence,
                                  unseen_names)
-from assistant.replies import MODES, Citation, Reply
+from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
 
@@ -135,15 +135,7 @@ class Assistant:
         picks = composer.select(reply.standalone_question, passages, reply.mode)
         if not picks or not picks[0].on_place:  # nothing said about the place the question names
             return self._abstain(reply, results, None, time.perf_counter())
-        numbers: dict[int, int] = {}
-        citations: list[Citation] = []
-        rendered: list[tuple[str, int]] = []
-        for pick in picks:
-            if pick.source not in numbers:
-                numbers[pick.source] = len(numbers) + 1
-                citations.append(Citation(numbers[pick.source], passages[pick.source]))
-            citations[numbers[pick.source] - 1].sentences.append(pick.text)
-            rendered.append((pick.text, numbers[pick.source]))
+        rendered, citations = cite_in_order([(p.text, p.source, p.text) for p in picks], passages)
         cited = {c.result.chunk_id for c in citations}
         reply.suggestions = suggest(results, cited)
         reply.engine = "extractive"

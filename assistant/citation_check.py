@@ -15,7 +15,7 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.extractive import clean_sentence
-from assistant.replies import Citation
+from assistant.replies import Citation, cite_in_order
 from assistant.retrieval import SearchResult
 from assistant.text import split_sentences, strip_bullet
 
@@ -166,15 +166,4 @@ def number_citations(claims: list[Claim], passages: list[SearchResult]
                      ) -> tuple[list[tuple[str, int]], list[Citation]]:
     """(sentence, n) picks and one citation per n, numbered by first appearance; each citation lists the
     sentences of its passage that supported the answer."""
-    numbers: dict[int, int] = {}
-    citations: list[Citation] = []
-    picks: list[tuple[str, int]] = []
-    for claim in claims:
-        if claim.source not in numbers:
-            numbers[claim.source] = len(numbers) + 1
-            citations.append(Citation(numbers[claim.source], passages[claim.source]))
-        citation = citations[numbers[claim.source] - 1]
-        if claim.evidence not in citation.sentences:
-            citation.sentences.append(claim.evidence)
-        picks.append((claim.text, citation.n))
-    return picks, citations
+    return cite_in_order([(c.text, c.source, c.evidence) for c in claims], passages)

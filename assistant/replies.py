@@ -56,3 +56,21 @@ class Reply:
             "engine": self.engine, "notice": self.notice,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
+
+
+def cite_in_order(picks: list[tuple[str, int, str]], passages: list[SearchResult]
+                  ) -> tuple[list[tuple[str, int]], list[Citation]]:
+    """Number sources by first appearance: (answer text, passage index, supporting sentence) picks become
+    (answer text, n) pairs and one citation per n listing the sentences of its passage that the answer used."""
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    numbered: list[tuple[str, int]] = []
+    for text, source, evidence in picks:
+        if source not in numbers:
+            numbers[source] = len(numbers) + 1
+            citations.append(Citation(numbers[source], passages[source]))
+        citation = citations[numbers[source] - 1]
+        if evidence not in citation.sentences:
+            citation.sentences.append(evidence)
+        numbered.append((text, citation.n))
+    return numbered, citations
