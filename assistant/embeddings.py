@@ -96,6 +96,8 @@ class E5Embedder:
 
 
 EMBEDDERS = ("minilm", "e5")
+# Known without loading a model, so a sync that only reuses vectors never loads one.
+EMBEDDING_DIMS = {"minilm": MiniLMEmbedder.dim, "e5": E5Embedder.dim}
 
 
 _LOADING = threading.Lock()

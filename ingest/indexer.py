@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.bm25 import SIDECAR_NAME, BM25Index
 from assistant.config import Settings
-from assistant.embeddings import get_embedder
+from assistant.embeddings import EMBEDDING_DIMS, get_embedder
 from assistant.schema import Chunk
 from assistant.store import ChunkStore
 from ingest.chunking import ChunkingOptions, chunk_document
@@ -253,7 +253,7 @@ class Indexer:
                     reusable.update(self.store.vectors_for_doc(model, p.doc_id))
             hashes = [c.chunk_id.rsplit("::", 1)[-1] for c in chunks]
             missing = [i for i, h in enumerate(hashes) if h not in reusable]
-            vectors = np.zeros((len(chunks), get_embedder(model, self.settings.threads).dim), dtype=np.float32)
+            vectors = np.zeros((len(chunks), EMBEDDING_DIMS[model]), dtype=np.float32)
             if missing:
                 fresh = get_embedder(model, self.settings.threads).embed_documents(
                     [chunks[i].embedding_text() for i in missing])
