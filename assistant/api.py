@@ -174,7 +174,7 @@ class Assistant:
     def library(self) -> list[dict[str, Any]]:
         """One row per indexed document (title, type, city, country, date, chunks), refreshed after a sync."""
         self.engine.refresh()
-        stamp = self.engine._bm25_mtime
+        stamp = self.engine.version
         if self._library is None or self._library[0] != stamp:
             docs: dict[str, dict[str, Any]] = {}
             for _, _, meta in self.engine.store.iter_all(self.engine.primary, with_text=False):

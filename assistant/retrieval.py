@@ -166,6 +166,11 @@ class SearchEngine:
             self._bm25_mtime = mtime
 
     @property
+    def version(self) -> float:
+        """Changes whenever a sync rewrites the index (the BM25 sidecar's modification time)."""
+        return self._bm25_mtime
+
+    @property
     def bm25(self) -> BM25Index | None:
         return self._bm25
 
