@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant import offline  # noqa: F401
+from assistant.answer_types import AnswerType
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
@@ -68,13 +69,19 @@ class Assistant:
         """Retrieve for a standalone question and judge whether the passages can answer it."""
         results = self.engine.search(question, k=CONTEXT_PASSAGES, search_filter=search_filter)
         foreign = query_language(question) != "en"
-        model = model or ("e5" if foreign and "e5" in self.engine.models else self.engine.primary)
+        model = model or self.evidence_model(question)
         places = named_places(question)
         unknown = not foreign and unseen_names(question, self.engine.bm25)  # other languages capitalise nouns
         focused = [] if unknown else [
             r for r in results if all(mentions(r, p) for p in places)]
         evidence = assess(question, focused, model, self.engine.bm25, self.calibration)
         return Grounds(results, focused, model, foreign, evidence)
+
+    def evidence_model(self, question: str) -> str:
+        """The embedding model whose similarity judges the evidence: the multilingual one for a question not in
+        English (MiniLM cannot read it), else the primary one. Calibration follows the same split."""
+        foreign = query_language(question) != "en"
+        return "e5" if foreign and "e5" in self.engine.models else self.engine.primary
 
     def search(self, query: str, k: int = 5, search_filter: SearchFilter | None = None) -> list[SearchResult]:
         return self.engine.search(query, k=k, search_filter=search_filter)
@@ -142,16 +149,22 @@ class Assistant:
         reply.citations = citations
         if states_absence(picks[0].text) and picks[0].lexical >= ABSENCE_COVERAGE:
             return self._absent(reply, rendered)
+        wanted = AnswerType.asked_by(reply.standalone_question)
+        if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) for p in picks):
+            return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         steps = QuestionShape.of(reply.standalone_question).procedural
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps)
         return reply
 
-    def _absent(self, reply: Reply, rendered: list[tuple[str, int]]) -> Reply:
-        """The best evidence says the sources lack this: abstain, but quote what they do say, with citations."""
+    def _absent(self, reply: Reply, rendered: list[tuple[str, int]], missing: str = "") -> Reply:
+        """The best evidence says the sources lack this (or lacks the ``missing`` kind of value asked for):
+        abstain, but quote what they do say, with citations."""
         reply.abstained = True
         quote = " ".join(f"{text} [{n}]" for text, n in rendered)
+        shown = {n for _, n in rendered}
+        reply.citations = [c for c in reply.citations if c.n in shown]
         reply.answer = render_abstention(reply.mode, False, [], reply.suggestions, quote=quote,
-                                         sources=reply.citations)
+                                         sources=reply.citations, missing=missing)
         self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode,
                                     {"score": None, "dense": None, "coverage": None, "off_topic": False})
         return reply

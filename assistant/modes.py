@@ -53,10 +53,13 @@ def render(mode: str, picks: list[tuple[str, int]], citations: list[Citation], s
 
 
 def render_abstention(mode: str, off_topic: bool, nearby: list[str], suggestions: list[str], quote: str = "",
-                      sources: list[Citation] | None = None) -> str:
+                      sources: list[Citation] | None = None, missing: str = "") -> str:
     """A plain "my sources do not cover this", what they do cover nearby, and questions that can be answered.
-    With ``quote``, the cited sentence in which the sources themselves say the information is missing."""
-    if quote:
+    With ``quote``, the cited sentences closest to an answer: where the sources say the information is missing, or,
+    with ``missing``, what they say on the topic without the kind of value (an amount, a date) that was asked for."""
+    if quote and missing:
+        core = f"My sources do not give the {missing} you ask for. What they do say: {quote}"
+    elif quote:
         core = f"My sources do not give a definite answer to this. What they say: {quote}"
     elif off_topic:
         core = ("I can only answer questions about the EU Mission for 100 Climate-Neutral and Smart Cities by 2030 "

@@ -180,3 +180,24 @@ def test_a_new_short_question_in_a_conversation_is_answered_as_if_asked_alone(as
 def test_an_english_question_naming_lodz_is_answered_as_english(assistant: Assistant) -> None:
     reply = assistant.ask("Has Łódź signed a climate contract?")
     assert not reply.answer.startswith("(Answer drawn from English sources.)")
+
+
+def test_an_on_topic_answer_without_the_amount_asked_for_is_an_abstention(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    write_md(folder, "ferry", "Harbourtown electric ferry",
+             "Harbourtown is replacing its diesel ferry with an electric ferry. The electric ferry pilot received a "
+             "grant from the national climate fund in 2024. The electric ferry charges at the quay in twelve minutes.",
+             topics="mobility")
+    write_md(folder, "bikes", "Harbourtown cargo bikes",
+             "Harbourtown lends cargo bikes to small shops. The cargo bike scheme costs €40,000 a year.",
+             topics="mobility")
+    assert not sync([folder], settings).failed
+    assistant = Assistant(settings)
+    reply = assistant.ask("How big was the grant for Harbourtown's electric ferry pilot?")
+    assert reply.abstained
+    assert reply.answer.startswith("My sources do not give the amount you ask for. What they do say:")
+    assert "€40,000" not in reply.answer
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)} == {c.n for c in reply.citations} == {1}
+    assert assistant.logbook.rows("abstentions")[0]["question"] == reply.question
+    answered = assistant.ask("How much does Harbourtown's cargo bike scheme cost?")
+    assert not answered.abstained and "€40,000" in answered.answer

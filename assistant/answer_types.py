@@ -1,0 +1,73 @@
+"""What kind of fact a question asks for (an amount of money, a count, a date) and whether a sentence holds one.
+
+An answer to "how big was the grant?" that holds no amount does not answer it, however close its topic: the sources
+talk about the grant but never give its size. Checking the type turns that near miss into an honest abstention.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+_MONEY_ASK = re.compile(
+    r"\b(money|budget|costs?|grants?|funding|fund(ed|s)?|spend|spent|paid|"
+    r"invest(ment|ments)? (total|plan|needs?|needed|amount)|total investment|euros?|worth|price|"
+    r"combien (d'argent|co[uû]te)|wie viel geld|was kostet|cu[aá]nto (dinero|cuesta|cost[oó])|quanto (costa|vale)|"
+    r"ile (kosztuje|pieni[eę]dzy))\b", re.I)
+_MONEY_QUANTITY = re.compile(
+    r"\b(how (much|big|large)|what (was|is) the (size|amount|value)|size of|amount of|exact|total|combien|wie viel|"
+    r"wie hoch|cu[aá]nto|quanto|ile|(what|which|quel(le)?|welche[sn]?|qu[eé]|quale|jaki)\s+(\w+\s+)?"
+    r"(budget|presupuesto|bud[zż]et|haushalt|amount|sum|grant))\b", re.I)
+_COUNT_ASK = re.compile(
+    r"\b(how many|how much|number of|combien|wie viele?|cu[aá]nt[oa]s?|quant[ie]|quanto|ilu|ile)\b", re.I)
+_DATE_ASK = re.compile(
+    r"\b(when|what year|which year|what date|since when|by when|how long|quand|en quelle ann[eé]e|wann|seit wann|"
+    r"cu[aá]ndo|en qu[eé] a[nñ]o|quando|in che anno|kiedy|w kt[oó]rym roku)\b", re.I)
+
+_MONEY = re.compile(
+    r"[€£$]\s?\d|\d\s?(€|eur\b|euros?\b|k?sek\b|dkk\b|pln\b|z[lł]\b|kr\b|czk\b|huf\b|ron\b|chf\b|nok\b|"
+    r"(m|bn|k)\b(?!²)|million|billion|bln|mln|thousand)", re.I)
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_NUMBER = re.compile(r"\d")
+_NUMBER_WORD = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozens?|"
+    r"hundreds?|thousands?)\b", re.I)
+_DATE = re.compile(
+    r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|"
+    r"\b\d+\s*(days?|weeks?|months?|years?)\b|\b(one|two|three|four|five|six|twelve|eighteen)\s+(weeks?|months?|years?)\b",
+    re.I)
+
+
+class AnswerType(Enum):
+    """The fact a question asks for (its value names it in a reply); ANY when its answer is not one checkable value."""
+
+    ANY = "answer"
+    MONEY = "amount"
+    COUNT = "number"
+    DATE = "date"
+
+    @classmethod
+    def asked_by(cls, question: str) -> "AnswerType":
+        """The type of the first value the question asks for: "how many" is a count, "how much funding" an
+        amount of money, "when" a date."""
+        question = re.sub(r"\s*\([^)]*\)\s*$", "", question)  # context a follow-up carried over is not the ask
+        asks: list[tuple[int, int, AnswerType]] = []
+        quantity = _MONEY_QUANTITY.search(question)
+        if quantity and _MONEY_ASK.search(question):
+            asks.append((quantity.start(), 0, cls.MONEY))  # "how much funding": money, before a plain quantity
+        for priority, (kind, pattern) in enumerate(((cls.COUNT, _COUNT_ASK), (cls.DATE, _DATE_ASK)), start=1):
+            match = pattern.search(question)
+            if match:
+                asks.append((match.start(), priority, kind))
+        return min(asks)[2] if asks else cls.ANY
+
+    def held_by(self, sentence: str) -> bool:
+        """Whether ``sentence`` states a value of this type (always true for ANY)."""
+        if self is AnswerType.MONEY:
+            return bool(_MONEY.search(sentence))
+        if self is AnswerType.COUNT:
+            without_years = _YEAR.sub(" ", sentence)
+            return bool(_NUMBER.search(without_years) or _NUMBER_WORD.search(without_years))
+        if self is AnswerType.DATE:
+            return bool(_DATE.search(sentence))
+        return True

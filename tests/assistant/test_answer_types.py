@@ -1,0 +1,47 @@
+"""The fact a question asks for, and whether a sentence gives one: the check behind "on topic, but no answer"."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types import AnswerType
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How big was the grant for Limassol's cooling pilot?", AnswerType.MONEY),
+    ("What was the exact euro cap for travel refunds?", AnswerType.MONEY),
+    ("Quel budget annuel la ville consacre-t-elle aux pistes cyclables ?", AnswerType.MONEY),
+    ("How much did Budapest get for its climate agency?", AnswerType.COUNT),
+    ("How much does Klagenfurt still have to cut locally?", AnswerType.COUNT),
+    ("Wie viele Städte nehmen teil?", AnswerType.COUNT),
+    ("When does Munich want to be climate neutral?", AnswerType.DATE),
+    ("Kiedy Kraków podpisał kontrakt?", AnswerType.DATE),
+    ("How long does twinning take?", AnswerType.DATE),
+    ("What is a Climate City Contract?", AnswerType.ANY),
+    ("How does Oslo's climate budget work?", AnswerType.ANY),
+    ("When did Lahti sign, and how many partners signed with it?", AnswerType.DATE),
+    ("How many partners signed, and when? (Lahti)", AnswerType.COUNT),
+])
+def test_the_first_value_a_question_asks_for_sets_its_type(question: str, expected: AnswerType) -> None:
+    assert AnswerType.asked_by(question) is expected
+
+
+def test_money_needs_a_currency_or_a_scale() -> None:
+    assert AnswerType.MONEY.held_by("Budapest received €1.5 million for a climate agency.")
+    assert AnswerType.MONEY.held_by("The plan costs 3.3bn over ten years.")
+    assert AnswerType.MONEY.held_by("Lund budgets 40 MSEK, about 4 million euros.")
+    assert not AnswerType.MONEY.held_by("The pilot was announced in March 2023 with 53 cities.")
+
+
+def test_a_year_alone_is_not_a_count_but_a_date() -> None:
+    sentence = "The mayor signed the contract in September 2024."
+    assert not AnswerType.COUNT.held_by(sentence)
+    assert AnswerType.DATE.held_by(sentence)
+    assert AnswerType.COUNT.held_by("Twenty-five partners signed the contract in 2024.")
+    assert AnswerType.COUNT.held_by("The contract lists 157 actions.")
+    assert AnswerType.DATE.held_by("Twinning takes about 18 months.")
+    assert not AnswerType.DATE.held_by("The contract lists 157 actions.")
+
+
+def test_any_is_held_by_every_sentence() -> None:
+    assert AnswerType.ANY.held_by("Anything at all.")
