@@ -1,6 +1,7 @@
 """Calibrate when to abstain, per embedding model, on the gold set's answerable and unanswerable questions.
 
-For each question the evidence features (best dense similarity, IDF-weighted coverage of the question by the best
+Each model is calibrated on the questions it judges in the assistant (e5 on those not in English, MiniLM on the
+rest; see ``Assistant.evidence_model``). For each question the evidence features (best dense similarity, IDF-weighted coverage of the question by the best
 passage) are computed once per model; a coarse grid picks the coverage weight and the threshold with the best
 balanced accuracy. Two-fold cross-validation (by question order) reports how well that generalises. The choice is
 written to assistant/calibration.json.
@@ -81,7 +82,11 @@ def main() -> None:
     questions = load_questions()
     chosen: dict[str, dict[str, float]] = {}
     for model in assistant.engine.models:
-        rows = features(assistant, questions, model)
+        judged = [q for q in questions if assistant.evidence_model(q.q) == model]
+        if not any(q.answerable for q in judged) or all(q.answerable for q in judged):
+            print(f"{model}: not calibrated (it judges no answerable or no unanswerable gold question)")
+            continue
+        rows = features(assistant, judged, model)
         weight, threshold, accuracy = best(rows, model)
         folds = [rows[0::2], rows[1::2]]
         held_out = [balanced_accuracy(folds[1 - i], model, *best(folds[i], model)[:2]) for i in range(2)]
