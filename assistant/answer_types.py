@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from assistant.text import analyse
+
 _MONEY_ASK = re.compile(
     r"\b(money|budget|costs?|grants?|funding|fund(ed|s)?|spend|spent|paid|"
     r"invest(ment|ments)? (total|plan|needs?|needed|amount)|total investment|euros?|worth|price|"
@@ -32,6 +34,10 @@ _NUMBER = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozens?|"
     r"hundreds?|thousands?)\b", re.I)
+_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:are|is|were|was|did|do|does|has|have|will|"
+                      r"can|got|signed|took|in|on|of|for|to|per)\b|\s*[?,.]|\s+and\b|$)", re.I)
+_QUANTITY = re.compile(r"(?<![\w.,])(\d[\d,.]*\+?%?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"fifteen|twenty|thirty|forty|fifty|hundreds?)(?![\w.,]*\d)", re.I)
 _DATE = re.compile(
     r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|"
     r"\b\d+\s*(days?|weeks?|months?|years?)\b|\b(one|two|three|four|five|six|twelve|eighteen)\s+(weeks?|months?|years?)\b",
@@ -71,3 +77,21 @@ class AnswerType(Enum):
         if self is AnswerType.DATE:
             return bool(_DATE.search(sentence))
         return True
+
+
+def counted_things(question: str) -> set[str]:
+    """Stems of what "how many ..." counts: {"action"} for "how many actions are in it?"."""
+    return {stem for match in _COUNTED.finditer(question) for stem in analyse(match.group(1))}
+
+
+def counts_one_of(sentence: str, things: set[str], window: int = 3) -> bool:
+    """Whether a number stands right before one of ``things`` ("157 actions", "25 climate partners")."""
+    if not things:
+        return False
+    for match in _QUANTITY.finditer(sentence):
+        if _YEAR.fullmatch(match.group(1)):
+            continue
+        following = analyse(" ".join(sentence[match.end():].split()[:window]))
+        if things & set(following):
+            return True
+    return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType
+from assistant.answer_types import AnswerType, counted_things, counts_one_of
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -45,3 +45,18 @@ def test_a_year_alone_is_not_a_count_but_a_date() -> None:
 
 def test_any_is_held_by_every_sentence() -> None:
     assert AnswerType.ANY.held_by("Anything at all.")
+
+
+def test_how_many_names_the_things_it_counts() -> None:
+    assert counted_things("How many partners signed Milan's contract and how many actions are in it?") == {
+        "partner", "action"}
+    assert counted_things("What is a Climate City Contract?") == set()
+
+
+def test_a_count_is_a_number_right_before_the_thing_counted() -> None:
+    assert counts_one_of("The contract holds 157 actions:", {"action"})
+    assert counts_one_of("Espoo works with 25 climate partners.", {"partner"})
+    assert counts_one_of("Nine Italian cities take part.", {"citi"})
+    assert not counts_one_of("The actions run until 2030 in 12 districts.", {"action"})
+    assert not counts_one_of("In 2030 actions are reviewed.", {"action"})
+    assert not counts_one_of("The contract holds 157 actions.", set())
