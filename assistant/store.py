@@ -115,6 +115,16 @@ class ChunkStore:
         }
         return [found[i] for i in ids if i in found]
 
+    def vectors(self, model: str, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of the chunks ``ids`` (a few candidates, not a scan); unknown ids are left out."""
+        if not ids:
+            return {}
+        page = self.collection(model).get(ids=list(ids), include=["embeddings"])
+        embeddings = page.get("embeddings")
+        if embeddings is None:
+            return {}
+        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(page["ids"], embeddings)}
+
     def query(
         self, model: str, vector: np.ndarray, k: int, where: dict[str, Any] | None = None,
     ) -> list[tuple[Chunk, float]]:
