@@ -49,6 +49,12 @@ def describe(fusion: FusionConfig) -> str:
     return f"rrf k={fusion.k:<3} {weights}" if fusion.method == "rrf" else f"minmax     {weights}"
 
 
+def describe_rescore(fusion: FusionConfig) -> str:
+    """The rescoring stage of a fusion config in one short line."""
+    return (f"rescore depth={fusion.rescore_depth:<3} similarity={fusion.similarity_weight:<5g} "
+            f"sentence={fusion.sentence_weight:g}")
+
+
 def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: Iterable[str],
                     cache: Path | None = None) -> dict[str, Lists]:
     """Query id → the engine's ranked (id, score) list per signal at depth 100, cached per index build."""
@@ -68,13 +74,17 @@ def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: I
     return lists
 
 
+def fused_ranking(by_signal: Lists, query: str, fusion: FusionConfig,
+                  signals: Iterable[str]) -> list[tuple[str, float]]:
+    """One query's (id, fused score) pairs over the chosen signals, best first, as SearchEngine.fuse ranks."""
+    foreign = query_language(query) != "en"
+    scores = fused_scores({s: by_signal[s] for s in signals}, fusion, foreign)
+    return sorted(scores.items(), key=lambda pair: -pair[1])
+
+
 def fused_run(lists: Mapping[str, Lists], queries: Mapping[str, str], fusion: FusionConfig,
               signals: Iterable[str]) -> Run:
     """The run of ``fusion`` over the chosen signals' lists, ranked as SearchEngine.fuse ranks them."""
     signals = list(signals)
-    run: Run = {}
-    for qid, by_signal in lists.items():
-        foreign = query_language(queries[qid]) != "en"
-        scores = fused_scores({s: by_signal[s] for s in signals}, fusion, foreign)
-        run[qid] = ranking_to_run(sorted(scores.items(), key=lambda pair: -pair[1])[:DEPTH])
-    return run
+    return {qid: ranking_to_run(fused_ranking(by_signal, queries[qid], fusion, signals)[:DEPTH])
+            for qid, by_signal in lists.items()}

@@ -1,4 +1,5 @@
-"""Retrieval figures in one run: SciFact test (each signal, plain RRF, the full pipeline, each stage's gain),
+"""Retrieval figures in one run: SciFact test (each signal, plain RRF, the fusion, the full pipeline with its
+rescoring stage, each stage's gain),
 the shipped corpus on the gold questions (document-level recall@5 and MRR@10 by language), and search latency.
 
 Reads the SciFact folder read-only; its index and embeddings are cached in bench/.cache, so a re-run is fast.
@@ -13,6 +14,7 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,8 +23,8 @@ from assistant.bm25 import SIDECAR_NAME  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluate import Run, ranking_to_run, score_run, search_run, split_queries  # noqa: E402
 from assistant.retrieval import FusionConfig, SearchEngine  # noqa: E402
-from bench.common import (CACHE, SCIFACT, candidate_lists, describe, fused_run, plain_rrf,  # noqa: E402
-                          scifact_engine, single)
+from bench.common import (CACHE, SCIFACT, candidate_lists, describe, describe_rescore,  # noqa: E402
+                          fused_run, plain_rrf, scifact_engine, single)
 from bench.gold import GOLD, load_questions  # noqa: E402
 
 CORPUS_INDEX = CACHE / "corpus-index"
@@ -49,16 +51,20 @@ def scifact_section(folder: Path) -> None:
     lists = candidate_lists(engine, queries, ["bm25", "minilm", "e5"], CACHE / folder.name)
     two, three = ["bm25", "minilm"], ["bm25", "minilm", "e5"]
     rrf_two, rrf_three = "RRF BM25+MiniLM (k=10, equal)", "RRF BM25+MiniLM+e5 (k=10, equal)"
+    fused = "full pipeline, rescoring off (depth 0)"
+    unrescored = SearchEngine(engine.settings, replace(engine.fusion, rescore_depth=0), store=engine.store)
     runs: list[tuple[str, Run, str]] = [
         ("BM25", fused_run(lists, queries, single("bm25"), ["bm25"]), ""),
         ("MiniLM", fused_run(lists, queries, single("minilm"), ["minilm"]), ""),
         ("e5", fused_run(lists, queries, single("e5"), ["e5"]), ""),
         (rrf_two, fused_run(lists, queries, plain_rrf(two), two), "BM25"),
         (rrf_three, fused_run(lists, queries, plain_rrf(three), three), rrf_two),
-        ("full pipeline (default FusionConfig)", search_run(engine, queries), rrf_three),
+        (fused, search_run(unrescored, queries), rrf_three),
+        ("full pipeline (default FusionConfig)", search_run(engine, queries), fused),
     ]
     rows = [(label, score_run(run, qrels), base) for label, run, base in runs]
-    print_table(f"SciFact test ({len(queries)} queries); default fusion: {describe(engine.fusion)}", rows,
+    print_table(f"SciFact test ({len(queries)} queries); default fusion: {describe(engine.fusion)}; "
+                f"{describe_rescore(engine.fusion)}", rows,
                 ["ndcg@10", "recall@100", "mrr@10"])
     print(PUBLISHED)
 
