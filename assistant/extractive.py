@@ -197,6 +197,11 @@ def _with_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> tupl
     return f"{intro.text} {listed}.", items
 
 
+def _passage_score(result: SearchResult) -> float:
+    """How well a passage matched in fusion, before rescoring reordered the head by other evidence."""
+    return result.signals.get("fused", result.score)
+
+
 class ExtractiveComposer:
     """Picks and orders the sentences that answer a question, from passages already retrieved."""
 
@@ -237,8 +242,8 @@ class ExtractiveComposer:
         ])
         things = counted_things(question)
         counted = np.asarray([float(counts_one_of(c.text, things)) for c in pool])
-        top = max(results[0].score, 1e-9)
-        prior = np.asarray([results[c.source].score / top for c in pool])
+        top = max(max(_passage_score(r) for r in results), 1e-9)
+        prior = np.asarray([_passage_score(results[c.source]) / top for c in pool])
         scores = 0.45 * dense + 0.25 * lexical + 0.1 * kind + 0.2 * prior + COUNTED_BONUS * counted
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
