@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,6 +28,9 @@ from assistant.languages import query_language
 from assistant.rescore import query_weights, rescored, sentence_coverage, top_similarity
 from assistant.schema import Chunk
 from assistant.store import ChunkStore
+
+
+_DENSE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="netzero-dense")
 
 
 @dataclass(frozen=True)
@@ -192,37 +196,39 @@ class SearchEngine:
         """Ranked candidate lists per signal: dense models give chunks, BM25 gives chunk ids."""
         depth = depth or self.fusion.candidates
         search_filter = search_filter or SearchFilter()
-        lists: dict[str, list[tuple[Chunk | str, float]]] = {}
         where = search_filter.to_where()
-        for model in self.models:
+
+        def nearest(model: str) -> list[tuple[Chunk | str, float]]:
             vector = get_embedder(model, self.settings.threads).embed_query(query)
-            lists[model] = list(self.store.query(model, vector, depth, where))
+            return list(self.store.nearest(model, vector, depth, where))
+
+        # The dense models embed the query at the same time: each is a few ms of native code that frees the GIL.
+        found = list(_DENSE_POOL.map(nearest, self.models)) if len(self.models) > 1 else [
+            nearest(m) for m in self.models]
+        lists: dict[str, list[tuple[Chunk | str, float]]] = dict(zip(self.models, found))
         if self._bm25 is not None and len(self._bm25):
             lists["bm25"] = list(self._bm25.search(query, depth, search_filter.mask(self._bm25.fields)))
         return lists
 
-    def fuse(self, lists: dict[str, list[tuple[Chunk | str, float]]], foreign: bool) -> list[SearchResult]:
-        """Fuse the candidate lists (see ``fused_scores``), keeping each retriever's raw score as a signal."""
+    def fuse(self, lists: dict[str, list[tuple[Chunk | str, float]]], foreign: bool,
+             head: int | None = None) -> list[SearchResult]:
+        """Fuse the candidate lists (see ``fused_scores``), keeping each retriever's raw score as a signal; only
+        the best ``head`` results (all when None) are kept, and their texts are read in one call."""
         scores = fused_scores({signal: [(_item_id(item), score) for item, score in ranked]
                                for signal, ranked in lists.items()}, self.fusion, foreign)
-        fused: dict[str, SearchResult] = {}
-        missing: list[str] = []
+        ranked_ids = sorted(scores, key=lambda cid: -scores[cid])[:head]
+        fused = {cid: SearchResult(Chunk(cid, "", ""), scores[cid]) for cid in ranked_ids}
         for signal, ranked in lists.items():
             for item, score in ranked:
-                chunk_id = _item_id(item)
-                result = fused.get(chunk_id)
+                result = fused.get(_item_id(item))
                 if result is None:
-                    chunk = item if isinstance(item, Chunk) else Chunk(chunk_id, "", "")
-                    if isinstance(item, str):
-                        missing.append(chunk_id)
-                    result = fused[chunk_id] = SearchResult(chunk, scores[chunk_id])
-                elif isinstance(item, Chunk) and not result.chunk.text:
+                    continue
+                if isinstance(item, Chunk) and not result.chunk.text:
                     result.chunk = item
                 result.signals[signal] = score
-        to_fetch = [cid for cid in missing if not fused[cid].chunk.text]
-        for chunk in self.store.get(self.primary, to_fetch):
+        for chunk in self.store.get(self.primary, [cid for cid in ranked_ids if not fused[cid].chunk.text]):
             fused[chunk.chunk_id].chunk = chunk
-        return sorted((r for r in fused.values() if r.chunk.text), key=lambda r: -r.score)
+        return [fused[cid] for cid in ranked_ids if fused[cid].chunk.text]
 
     def search(self, query: str, k: int = 5, search_filter: SearchFilter | None = None,
                depth: int | None = None, merge_neighbours: bool = True) -> list[SearchResult]:
@@ -232,7 +238,8 @@ class SearchEngine:
         if not query:
             return []
         foreign = query_language(query) != "en"
-        results = self.fuse(self.candidates(query, search_filter, depth), foreign)
+        results = self.fuse(self.candidates(query, search_filter, depth), foreign,
+                            head=max(self.fusion.rescore_depth, 3 * k))
         if self.reranker is not None:
             results = self.reranker.rerank(query, results)
         elif self.fusion.rescore_depth:

@@ -125,24 +125,19 @@ class ChunkStore:
             return {}
         return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(page["ids"], embeddings)}
 
-    def query(
-        self, model: str, vector: np.ndarray, k: int, where: dict[str, Any] | None = None,
-    ) -> list[tuple[Chunk, float]]:
-        """The ``k`` nearest chunks by cosine similarity (1 - distance), best first."""
+    def nearest(self, model: str, vector: np.ndarray, k: int,
+                where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The ids of the ``k`` nearest chunks with their cosine similarity, best first: no text is read, so a
+        search fetches the text of its fused head once instead of every candidate of every model."""
         collection = self.collection(model)
         total = collection.count()
         if total == 0:
             return []
         result = collection.query(
             query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=min(k, total), where=where or None, include=["documents", "metadatas", "distances"],
+            n_results=min(k, total), where=where or None, include=["distances"],
         )
-        return [
-            (Chunk.from_store(cid, text or "", meta), 1.0 - float(dist))
-            for cid, text, meta, dist in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
-            )
-        ]
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
 
     def drop(self, model: str) -> None:
         """Delete a model's whole collection (used by ``--rebuild``)."""

@@ -95,7 +95,8 @@ def test_bm25_mask_and_chroma_where_select_the_same_chunks(settings: Settings, d
         search_filter = SearchFilter.from_pairs(pairs)
         mask = search_filter.mask(bm25.fields)
         by_mask = {doc for doc, keep in zip(bm25.fields["doc_id"], mask) if keep}
-        by_where = {chunk.doc_id for chunk, _ in store.query("minilm", vector, 50, search_filter.to_where())}
+        ids = [cid for cid, _ in store.nearest("minilm", vector, 50, search_filter.to_where())]
+        by_where = {chunk.doc_id for chunk in store.get("minilm", ids)}
         return by_mask, by_where
 
     expected = {
