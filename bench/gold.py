@@ -35,7 +35,8 @@ def load_questions(paths: list[Path] | None = None) -> list[Question]:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("\u00a0", " ").split())
+    """Lower case, one space between words, and "72 %" read as "72%" (contracts write both)."""
+    return re.sub(r"\s+%", "%", " ".join(text.lower().replace("\u00a0", " ").split()))
 
 
 def citations_valid(reply: Reply) -> bool:
