@@ -252,8 +252,11 @@ class ExtractiveComposer:
             candidate.on_place = weight == 1.0
         scores = scores * focus
         top_pick = int(np.argmax(scores))
-        if not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
-            scores = scores * np.asarray([ABSENCE_DISCOUNT if states_absence(c.text) else 1.0 for c in pool])
+        steps = mode == "start" and shape.procedural
+        if steps or not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
+            # a list of first steps never includes "the sources do not say ...": that is not something to do
+            discount = 0.0 if steps else ABSENCE_DISCOUNT
+            scores = scores * np.asarray([discount if states_absence(c.text) else 1.0 for c in pool])
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)

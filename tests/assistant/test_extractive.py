@@ -121,3 +121,13 @@ def test_markdown_is_removed_from_a_sentence_but_its_words_are_kept() -> None:
 
 def test_no_usable_sentence_gives_no_picks(composer: ExtractiveComposer) -> None:
     assert composer.select("How large are the grants?", [passage(0, "Grants? Yes.")], "explore") == []
+
+
+def test_first_steps_never_include_what_the_sources_do_not_say(composer: ExtractiveComposer) -> None:
+    unknown = ("Our sources do not say how a new city could join the Mission. A city that wants to join should "
+               "take three steps in its first year.")
+    results = [passage(0, unknown), passage(1, STEPS)]
+    picks = composer.select("How do we start as a new city?", results, "start")
+    assert picks and not any("do not say" in p.text for p in picks)
+    explored = composer.select("How could a new city join the Mission?", results, "explore")
+    assert any("do not say" in p.text for p in explored)
