@@ -40,7 +40,8 @@ _QUANTITY = re.compile(r"(?<![\w.,])(\d[\d,.]*\+?%?|two|three|four|five|six|seve
                        r"fifteen|twenty|thirty|forty|fifty|hundreds?)(?![\w.,]*\d)", re.I)
 _DATE = re.compile(
     r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b|"
-    r"\b\d+\s*(days?|weeks?|months?|years?)\b|\b(one|two|three|four|five|six|twelve|eighteen)\s+(weeks?|months?|years?)\b",
+    r"\b\d+\s*(days?|weeks?|months?|years?)\b|"
+    r"\b(one|two|three|four|five|six|twelve|eighteen)\s+(weeks?|months?|years?)\b",
     re.I)
 
 

@@ -58,7 +58,7 @@ def render_abstention(mode: str, off_topic: bool, nearby: list[str], suggestions
     With ``quote``, the cited sentences closest to an answer: where the sources say the information is missing, or,
     with ``missing``, what they say on the topic without the kind of value (an amount, a date) that was asked for."""
     if quote and missing:
-        core = f"My sources do not give the {missing} you ask for. What they do say: {quote}"
+        core = f"I did not find the {missing} you ask for in the passages that match your question. Closest: {quote}"
     elif quote:
         core = f"My sources do not give a definite answer to this. What they say: {quote}"
     elif off_topic:

@@ -1,10 +1,10 @@
 """Calibrate when to abstain, per embedding model, on the gold set's answerable and unanswerable questions.
 
 Each model is calibrated on the questions it judges in the assistant (e5 on those not in English, MiniLM on the
-rest; see ``Assistant.evidence_model``). For each question the evidence features (best dense similarity, IDF-weighted coverage of the question by the best
-passage) are computed once per model; a coarse grid picks the coverage weight and the threshold with the best
-balanced accuracy. Two-fold cross-validation (by question order) reports how well that generalises. The choice is
-written to assistant/calibration.json.
+rest; see ``Assistant.evidence_model``). For each question the evidence features (best dense similarity,
+IDF-weighted coverage of the question by the best passage) are computed once per model; a coarse grid picks the
+coverage weight and the threshold with the best balanced accuracy. Two-fold cross-validation (by question order)
+reports how well that generalises. The choice is written to assistant/calibration.json.
 
     .venv/bin/python bench/calibrate_abstention.py [--write]
 """

@@ -195,7 +195,7 @@ def test_an_on_topic_answer_without_the_amount_asked_for_is_an_abstention(settin
     assistant = Assistant(settings)
     reply = assistant.ask("How big was the grant for Harbourtown's electric ferry pilot?")
     assert reply.abstained
-    assert reply.answer.startswith("My sources do not give the amount you ask for. What they do say:")
+    assert reply.answer.startswith("I did not find the amount you ask for in the passages that match your question.")
     assert "€40,000" not in reply.answer
     assert {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)} == {c.n for c in reply.citations} == {1}
     assert assistant.logbook.rows("abstentions")[0]["question"] == reply.question
