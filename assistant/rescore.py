@@ -9,6 +9,7 @@ usually matched by one sentence, while BM25 and the dense models score the whole
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,14 +22,20 @@ def query_weights(query: str, idf: Callable[[list[str]], list[float]]) -> dict[s
     return dict(zip(terms, idf(terms)))
 
 
+@lru_cache(maxsize=20_000)
+def sentence_terms(text: str) -> tuple[frozenset[str], ...]:
+    """The analysed terms of each sentence of a passage, kept between queries: passages recur, and analysing
+    every sentence of the head is most of the rescoring's cost."""
+    return tuple(frozenset(analyse(sentence)) for sentence in split_sentences(text))
+
+
 def sentence_coverage(weights: Mapping[str, float], text: str) -> float:
     """The largest idf-weighted share of the query's terms found in one sentence of ``text``, in [0, 1]."""
     total = sum(weights.values())
     if total <= 0:
         return 0.0
     best = 0.0
-    for sentence in split_sentences(text):
-        found = set(analyse(sentence))
+    for found in sentence_terms(text):
         best = max(best, sum(weight for term, weight in weights.items() if term in found))
     return best / total
 
