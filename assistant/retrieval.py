@@ -1,6 +1,6 @@
-"""Hybrid retrieval: BM25 and one or two dense models, fused by weighted reciprocal rank, reranked (by a local
-cross-encoder when one is configured, else rescored from stored vectors and sentences), de-duplicated, with
-neighbouring chunks merged where a passage was cut mid-thought.
+"""Hybrid retrieval: BM25 and one or two dense models, fused by weighted scores (min-max or reciprocal rank),
+reranked (by a local cross-encoder when one is configured, else rescored from stored vectors and sentences),
+de-duplicated, with neighbouring chunks merged where a passage was cut mid-thought.
 
 ``SearchEngine`` does the work; ``HybridRetriever`` exposes it as a langchain ``BaseRetriever``.
 """
@@ -114,10 +114,6 @@ class CrossEncoderReranker:
         return head + tail
 
 
-def _item_id(item: Chunk | str) -> str:
-    return item if isinstance(item, str) else item.chunk_id
-
-
 def fused_scores(lists: Mapping[str, Sequence[tuple[str, float]]], config: FusionConfig,
                  foreign: bool) -> dict[str, float]:
     """Fused score of every id in the ranked ``(id, score)`` lists: the weighted sum of each list's contributions."""
@@ -192,41 +188,36 @@ class SearchEngine:
             get_embedder(model, self.settings.threads).embed_query("warm up")
 
     def candidates(self, query: str, search_filter: SearchFilter | None = None,
-                   depth: int | None = None) -> dict[str, list[tuple[Chunk | str, float]]]:
-        """Ranked candidate lists per signal: dense models give chunks, BM25 gives chunk ids."""
+                   depth: int | None = None) -> dict[str, list[tuple[str, float]]]:
+        """Ranked (chunk id, score) lists per signal; no text is read here (``fuse`` reads the head's)."""
         depth = depth or self.fusion.candidates
         search_filter = search_filter or SearchFilter()
         where = search_filter.to_where()
 
-        def nearest(model: str) -> list[tuple[Chunk | str, float]]:
+        def nearest(model: str) -> list[tuple[str, float]]:
             vector = get_embedder(model, self.settings.threads).embed_query(query)
             return list(self.store.nearest(model, vector, depth, where))
 
         # The dense models embed the query at the same time: each is a few ms of native code that frees the GIL.
         found = list(_DENSE_POOL.map(nearest, self.models)) if len(self.models) > 1 else [
             nearest(m) for m in self.models]
-        lists: dict[str, list[tuple[Chunk | str, float]]] = dict(zip(self.models, found))
+        lists = dict(zip(self.models, found))
         if self._bm25 is not None and len(self._bm25):
             lists["bm25"] = list(self._bm25.search(query, depth, search_filter.mask(self._bm25.fields)))
         return lists
 
-    def fuse(self, lists: dict[str, list[tuple[Chunk | str, float]]], foreign: bool,
+    def fuse(self, lists: dict[str, list[tuple[str, float]]], foreign: bool,
              head: int | None = None) -> list[SearchResult]:
         """Fuse the candidate lists (see ``fused_scores``), keeping each retriever's raw score as a signal; only
         the best ``head`` results (all when None) are kept, and their texts are read in one call."""
-        scores = fused_scores({signal: [(_item_id(item), score) for item, score in ranked]
-                               for signal, ranked in lists.items()}, self.fusion, foreign)
+        scores = fused_scores(lists, self.fusion, foreign)
         ranked_ids = sorted(scores, key=lambda cid: -scores[cid])[:head]
         fused = {cid: SearchResult(Chunk(cid, "", ""), scores[cid]) for cid in ranked_ids}
         for signal, ranked in lists.items():
-            for item, score in ranked:
-                result = fused.get(_item_id(item))
-                if result is None:
-                    continue
-                if isinstance(item, Chunk) and not result.chunk.text:
-                    result.chunk = item
-                result.signals[signal] = score
-        for chunk in self.store.get(self.primary, [cid for cid in ranked_ids if not fused[cid].chunk.text]):
+            for chunk_id, score in ranked:
+                if chunk_id in fused:
+                    fused[chunk_id].signals[signal] = score
+        for chunk in self.store.get(self.primary, ranked_ids):
             fused[chunk.chunk_id].chunk = chunk
         return [fused[cid] for cid in ranked_ids if fused[cid].chunk.text]
 

@@ -67,8 +67,7 @@ def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: I
     lists: dict[str, Lists] = {}
     for qid, text in queries.items():
         found = engine.candidates(text, depth=DEPTH)
-        lists[qid] = {s: [(i if isinstance(i, str) else i.chunk_id, float(v)) for i, v in found[s]]
-                      for s in signals}
+        lists[qid] = {s: [(i, float(v)) for i, v in found[s]] for s in signals}
     if path is not None:
         path.write_text(json.dumps(lists), encoding="utf-8")
     return lists
