@@ -140,17 +140,18 @@ class Assistant:
                                       (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)))
         passages = results[:ANSWER_PASSAGES]
         picks = composer.select(reply.standalone_question, passages, reply.mode)
-        if not picks or not picks[0].on_place:  # nothing said about the place the question names
+        chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer
+        if not chosen or not chosen[0].on_place:  # nothing said about the place the question names
             return self._abstain(reply, results, None, time.perf_counter())
         rendered, citations = cite_in_order([(p.text, p.source, p.text) for p in picks], passages)
         cited = {c.result.chunk_id for c in citations}
         reply.suggestions = suggest(results, cited)
         reply.engine = "extractive"
         reply.citations = citations
-        if states_absence(picks[0].text) and picks[0].lexical >= ABSENCE_COVERAGE:
+        if states_absence(chosen[0].text) and chosen[0].lexical >= ABSENCE_COVERAGE:
             return self._absent(reply, rendered)
         wanted = AnswerType.asked_by(reply.standalone_question)
-        if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) for p in picks):
+        if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) for p in chosen):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         steps = QuestionShape.of(reply.standalone_question).procedural
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps)

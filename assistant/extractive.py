@@ -35,10 +35,12 @@ _PROCEDURAL = re.compile(
     r"(we|i)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar)|"
     r"come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
+# A sentence opening on one of these leans on the sentence before it for what it is about.
+_ANAPHORIC = re.compile(r"^(it|its|they|their|them|this|that|these|those|the same|such|so|both|he|she)\b",
+                        re.I)
 ABSENCE_DISCOUNT = 0.8
 OTHER_PLACE_DISCOUNT = 0.6
 ABSENCE_COVERAGE = 0.5
-COUNTED_BONUS = 0.15  # a number next to what "how many ..." counts is the answer more often than anything else
 _HAS_DATE = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|"
                        r"november|december)\b|\b\d+\s*(months?|years?|weeks?)\b", re.I)
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -73,6 +75,17 @@ class SentenceVectors:
 _SENTENCE_VECTORS = SentenceVectors()
 
 
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How a sentence's score combines its signals (bench/tune_answers.py measures them)."""
+
+    dense: float = 0.45  # cosine similarity to the question, scaled by the model's calibrated range
+    lexical: float = 0.25  # IDF-weighted share of the question's terms in the sentence
+    kind: float = 0.1  # holds the kind of value the question asks for (a number, a date, a list item)
+    prior: float = 0.2  # its passage's fused retrieval score, relative to the best passage
+    counted: float = 0.15  # a number right before what "how many ..." counts
+
+
 @dataclass
 class Candidate:
     text: str
@@ -83,6 +96,7 @@ class Candidate:
     score: float = 0.0
     lexical: float = 0.0  # IDF-weighted share of the question's terms it contains
     on_place: bool = True  # about the city or country the question names (true when it names none)
+    shown_for_context: bool = False  # not picked itself: shown beside a pick that needs it to be understood
 
 
 @dataclass(frozen=True)
@@ -202,13 +216,47 @@ def _passage_score(result: SearchResult) -> float:
     return result.signals.get("fused", result.score)
 
 
+def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    """The lead with the sentence that follows it in its source (the answer's detail is most often there), and
+    every pick that opens on "It", "They", "This" ... with the sentence it refers back to, placed before it.
+    Returns the lead's block and the other picks."""
+    taken = {(c.source, c.position) for c in picked}
+
+    def beside(pick: Candidate, step: int) -> Candidate | None:
+        same = [c for c in everything if c.source == pick.source and (c.position - pick.position) * step > 0]
+        found = min(same, key=lambda c: abs(c.position - pick.position), default=None)
+        if found is None or (found.source, found.position) in taken:
+            return None
+        taken.add((found.source, found.position))
+        found.shown_for_context = True
+        return found
+
+    def with_antecedent(pick: Candidate) -> list[Candidate]:
+        before = beside(pick, -1) if _ANAPHORIC.match(pick.text) else None
+        return [before, pick] if before is not None else [pick]
+
+    block = with_antecedent(picked[0])
+    following = beside(picked[0], 1)
+    absorbed: set[tuple[int, int]] = set()
+    if following is not None:
+        if following.text.rstrip().endswith(":"):
+            following.text, items = _with_items(following, everything)
+            absorbed = {(c.source, c.position) for c in items}
+            taken.update(absorbed)
+        block.append(following)
+    rest = [c for pick in picked[1:] if (pick.source, pick.position) not in absorbed for c in with_antecedent(pick)]
+    return block, rest
+
+
 class ExtractiveComposer:
     """Picks and orders the sentences that answer a question, from passages already retrieved."""
 
-    def __init__(self, embedder: Embedder, bm25: BM25Index | None, cosine_range: tuple[float, float]) -> None:
+    def __init__(self, embedder: Embedder, bm25: BM25Index | None, cosine_range: tuple[float, float],
+                 weights: SentenceWeights | None = None) -> None:
         self.embedder = embedder
         self.bm25 = bm25
         self.lo, self.hi = cosine_range
+        self.weights = weights or SentenceWeights()
 
     def _lexical(self, question: str, sentences: list[str]) -> np.ndarray:
         terms = sorted(set(analyse(question)))
@@ -244,7 +292,8 @@ class ExtractiveComposer:
         counted = np.asarray([float(counts_one_of(c.text, things)) for c in pool])
         top = max(max(_passage_score(r) for r in results), 1e-9)
         prior = np.asarray([_passage_score(results[c.source]) / top for c in pool])
-        scores = 0.45 * dense + 0.25 * lexical + 0.1 * kind + 0.2 * prior + COUNTED_BONUS * counted
+        w = self.weights
+        scores = w.dense * dense + w.lexical * lexical + w.kind * kind + w.prior * prior + w.counted * counted
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
         focus = self._place_focus(question, pool, results)
@@ -261,11 +310,11 @@ class ExtractiveComposer:
             candidate.score = float(score)
             candidate.lexical = float(overlap)
         picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode)), everything)
-        if mode == "start" and shape.procedural:  # steps keep the order their source gives them
+        if steps:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: (c.source, c.position))
-        lead, rest = picked[0], picked[1:]
+        lead_block, rest = _in_context(picked, everything)
         rest.sort(key=lambda c: (c.source, c.position))
-        return [lead, *rest]
+        return [*lead_block, *rest]
 
     @staticmethod
     def _place_focus(question: str, pool: list[Candidate], results: list[SearchResult]) -> np.ndarray:

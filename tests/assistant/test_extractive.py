@@ -104,7 +104,29 @@ def test_never_more_than_the_question_shape_allows(composer: ExtractiveComposer)
     results = [passage(0, LAHTI), passage(1, PILOTS), passage(2, TWINNING)]
     question = "How much did Lahti cut its emissions?"
     picks = composer.select(question, results, "explore")
-    assert 1 <= len(picks) <= QuestionShape.of(question).max_sentences("explore") == 3
+    chosen = [p for p in picks if not p.shown_for_context]
+    assert 1 <= len(chosen) <= QuestionShape.of(question).max_sentences("explore") == 3
+    assert len(picks) - len(chosen) <= len(chosen) + 1  # context: the lead's next sentence, antecedents
+
+
+def test_the_lead_is_followed_by_the_next_sentence_of_its_source(composer: ExtractiveComposer) -> None:
+    results = [passage(0, PILOTS), passage(1, TWINNING)]
+    picks = composer.select("How large are the grants?", results, "explore")
+    assert picks[0].text.startswith("Grants were") and not picks[0].shown_for_context
+    assert picks[1].text == "Pilots test systemic change in several sectors at once."
+    assert picks[1].shown_for_context and picks[1].source == 0
+
+
+def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: ExtractiveComposer) -> None:
+    cohorts = ("Cohort 1 of the programme was announced in March 2023. They were chosen from 103 applications "
+               "in 33 countries. Cohort 2 opened in the autumn.")
+    results = [passage(0, cohorts), passage(1, TWINNING)]
+    picks = composer.select("How many applications were there?", results, "explore")
+    texts = [p.text for p in picks]
+    lead = texts.index("They were chosen from 103 applications in 33 countries.")
+    assert lead > 0 and texts[lead - 1] == "Cohort 1 of the programme was announced in March 2023."
+    assert picks[lead - 1].shown_for_context and not picks[lead].shown_for_context
+    assert_quoted(picks, results)
 
 
 def test_questions_fragments_and_duplicates_are_not_candidates() -> None:
