@@ -137,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print("\nSources:")
             for c in reply.citations:
                 where = f"p. {c.page}" if c.page else (c.section or "")
-                print(f"[{c.n}] {c.title} ({where}), {c.date or 'undated'}: {c.source}")
+                print(f"[{c.n}] {c.title}{f' ({where})' if where else ''}, {c.date or 'undated'}: {c.source}")
     return EXIT_OK
 
 
