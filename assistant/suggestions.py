@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.retrieval import SearchResult
 
 
 def _as_question(heading: str, title: str) -> str:
+    """A heading as a question a newcomer would ask: its own words when it is one, else the document's own
+    question (a title that asks one), else what the document says about the heading."""
     heading = heading.strip().rstrip(".:")
     if heading.endswith("?"):
         return heading
-    subject = title.split(":")[0].strip()
-    return f"{subject}: {heading[0].lower() + heading[1:]}?" if heading.lower() not in subject.lower() else f"{subject}?"
+    if "?" in title:
+        return title[: title.index("?") + 1]
+    subject = re.sub(r"^the\s+", "", title.split(":")[0].strip(), flags=re.I)
+    if heading.lower() in subject.lower():
+        return f"What does the {subject} page cover?"
+    return f"What does the {subject} page say about {heading[0].lower() + heading[1:]}?"
 
 
 def suggest(results: list[SearchResult], exclude_chunks: set[str], limit: int = 3) -> list[str]:

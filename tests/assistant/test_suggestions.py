@@ -1,0 +1,30 @@
+"""Next questions are the corpus's own headings, phrased as questions a newcomer can click."""
+
+from __future__ import annotations
+
+from assistant.retrieval import SearchResult
+from assistant.schema import Chunk
+from assistant.suggestions import suggest
+
+
+def result(n: int, title: str, section: str) -> SearchResult:
+    return SearchResult(Chunk(f"doc{n}::0000::x", f"doc{n}", "text", {"title": title, "section": section}), 1.0)
+
+
+def test_question_headings_come_first_and_are_kept_as_written() -> None:
+    results = [result(0, "Oslo case study: the climate budget", "Peer learning: Oslo as a guide"),
+               result(1, "Galway: a pilot city for home retrofit", "Galway > Is Galway a Mission City?")]
+    assert suggest(results, set()) == ["Is Galway a Mission City?",
+                                       "What does the Oslo case study page say about peer learning: Oslo as a guide?"]
+
+
+def test_a_title_that_asks_a_question_gives_that_question() -> None:
+    results = [result(0, "Which cities hold the EU Mission Label? All six award waves, 2023–2026",
+                      "Wave 5 — October 2025: 11 cities")]
+    assert suggest(results, set()) == ["Which cities hold the EU Mission Label?"]
+
+
+def test_used_passages_and_repeated_headings_are_left_out() -> None:
+    results = [result(0, "The Climate City Capital Hub: finance for cities", "Examples"),
+               result(1, "Valencia case study", "Examples"), result(2, "Lahti case study", "Finance")]
+    assert suggest(results, {"doc2::0000::x"}) == ["What does the Climate City Capital Hub page say about examples?"]
