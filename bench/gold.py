@@ -55,9 +55,14 @@ def citations_valid(reply: Reply) -> bool:
     return True
 
 
+def facts_in(text: str, question: Question) -> bool:
+    """Every expected fact of ``question`` appears in ``text`` (spacing, case and accents aside)."""
+    found = _norm(text)
+    return all(_norm(fact) in found for fact in question.facts)
+
+
 def facts_found(reply: Reply, question: Question) -> bool:
-    answer = _norm(reply.answer)
-    return all(_norm(fact) in answer for fact in question.facts)
+    return facts_in(reply.answer, question)
 
 
 def doc_hit(reply: Reply, question: Question) -> bool:
