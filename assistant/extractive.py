@@ -96,6 +96,7 @@ class Candidate:
     score: float = 0.0
     lexical: float = 0.0  # IDF-weighted share of the question's terms it contains
     on_place: bool = True  # about the city or country the question names (true when it names none)
+    ends_at: int = -1  # the last position its text covers, when list items were appended to it
     shown_for_context: bool = False  # not picked itself: shown beside a pick that needs it to be understood
 
 
@@ -196,8 +197,9 @@ def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candi
     return found
 
 
-def _with_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> tuple[str, list[Candidate]]:
-    """A sentence ending in a colon, completed by the list items that follow it in its passage."""
+def _absorb_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> list[Candidate]:
+    """Complete a sentence ending in a colon with the list items that follow it in its passage; returns the items,
+    and the intro now ``ends_at`` the last of them."""
     following = [c for c in pool if c.source == intro.source and c.position > intro.position]
     following.sort(key=lambda c: c.position)
     items: list[Candidate] = []
@@ -205,10 +207,11 @@ def _with_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> tupl
         if not candidate.is_item or len(items) == limit:
             break
         items.append(candidate)
-    if not items:
-        return intro.text, []
-    listed = "; ".join(c.text.rstrip(".;") for c in items)
-    return f"{intro.text} {listed}.", items
+    if items:
+        listed = "; ".join(c.text.rstrip(".;") for c in items)
+        intro.text = f"{intro.text} {listed}."
+        intro.ends_at = items[-1].position
+    return items
 
 
 def _passage_score(result: SearchResult) -> float:
@@ -217,15 +220,16 @@ def _passage_score(result: SearchResult) -> float:
 
 
 def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
-    """The lead with the sentence that follows it in its source (the answer's detail is most often there), and
+    """The lead with the full sentence that follows it in its source (the answer's detail is most often there), and
     every pick that opens on "It", "They", "This" ... with the sentence it refers back to, placed before it.
     Returns the lead's block and the other picks."""
-    taken = {(c.source, c.position) for c in picked}
+    taken = {(c.source, position) for c in picked for position in range(c.position, max(c.position, c.ends_at) + 1)}
 
     def beside(pick: Candidate, step: int) -> Candidate | None:
-        same = [c for c in everything if c.source == pick.source and (c.position - pick.position) * step > 0]
-        found = min(same, key=lambda c: abs(c.position - pick.position), default=None)
-        if found is None or (found.source, found.position) in taken:
+        edge = max(pick.position, pick.ends_at) if step > 0 else pick.position
+        same = [c for c in everything if c.source == pick.source and (c.position - edge) * step > 0]
+        found = min(same, key=lambda c: abs(c.position - edge), default=None)
+        if found is None or (found.source, found.position) in taken or not found.usable:
             return None
         taken.add((found.source, found.position))
         found.shown_for_context = True
@@ -240,8 +244,7 @@ def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[l
     absorbed: set[tuple[int, int]] = set()
     if following is not None:
         if following.text.rstrip().endswith(":"):
-            following.text, items = _with_items(following, everything)
-            absorbed = {(c.source, c.position) for c in items}
+            absorbed = {(c.source, c.position) for c in _absorb_items(following, everything)}
             taken.update(absorbed)
         block.append(following)
     rest = [c for pick in picked[1:] if (pick.source, pick.position) not in absorbed for c in with_antecedent(pick)]
@@ -338,8 +341,7 @@ class ExtractiveComposer:
         absorbed: set[int] = set()
         for pick in picked:
             if pick.text.rstrip().endswith(":"):
-                pick.text, items = _with_items(pick, everything)
-                absorbed.update(id(c) for c in items)
+                absorbed.update(id(c) for c in _absorb_items(pick, everything))
         return [p for p in picked if id(p) not in absorbed]
 
     @staticmethod
