@@ -20,6 +20,15 @@ _QUESTION_WORDS = {"What", "How", "Which", "Who", "When", "Where", "Why", "Can",
 _ANAPHORA = {"it", "its", "they", "them", "their", "that", "this", "those", "these", "there", "he", "she", "his",
              "her", "also", "too", "else", "same", "one", "ones", "programme", "program"}
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what else|et|und|y|e|i|oraz)\b", re.I)
+_GREETING = re.compile(
+    r"^\s*(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|bonjour|bonsoir|hallo|guten (?:tag|morgen)|"
+    r"liebe[rs]?|sehr geehrte[rs]?|hola|buenos d[ií]as|estimad[oa]s?|buongiorno|salve|gentil[ie]|car[ie]|"
+    r"dzie[nń] dobry|szanown[iya]+)(?=[\s,!])[^,.!?\n]{0,60}[,!.:\n]\s*", re.I)
+_SIGN_OFF = re.compile(
+    r"(?<=[.!?,\n])(?:\s*(?:(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|regards|thanks(?: a lot| in advance)?|"
+    r"thank you(?: very much| in advance)?|cheers|merci(?: d'avance| beaucoup)?|cordialement|danke(?: sch[öo]n)?|"
+    r"mit freundlichen gr[üu](?:ß|ss)en|viele gr[üu](?:ß|ss)e|gracias|saludos|un saludo|grazie(?: mille)?|"
+    r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40})?\s*$", re.I)
 _GENERIC = STOPWORDS | {"much", "many", "long", "take", "does", "did", "cost", "mean", "work", "get", "give",
                         "tell", "more", "please", "about", "why", "when", "who", "where", "how", "what", "which"}
 
@@ -41,9 +50,17 @@ def _content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in _GENERIC and not w.isdigit()]
 
 
+def without_pleasantries(message: str) -> str:
+    """A message without its greeting and sign-off ("Dear NetZeroCities team, ... Kind regards"): they carry no
+    question, and a name in them would pull retrieval towards that name's documents."""
+    core = _SIGN_OFF.sub("", _GREETING.sub("", message, count=1)).strip()
+    return core or message.strip()
+
+
 def standalone(question: str, history: list[str]) -> str:
-    """A query that can be searched on its own: ``question`` completed from the previous ``history`` questions."""
-    question = question.strip()
+    """A query that can be searched on its own: ``question`` without pleasantries, completed from the previous
+    ``history`` questions."""
+    question = without_pleasantries(question)
     if not history:
         return question
     previous = history[-1]

@@ -58,3 +58,21 @@ def test_a_follow_up_builds_on_the_last_standalone_question_not_the_user_words()
     for question in ["What is Lahti doing about commuting?", "and what about Espoo?"]:
         conversation.add(question, conversation.rewrite(question))
     assert conversation.rewrite("What about Turku?") == "What is Turku doing about commuting?"
+
+
+@pytest.mark.parametrize(("message", "query"), [
+    ("Dear NetZeroCities team, who reviews a Climate City Contract? Kind regards",
+     "who reviews a Climate City Contract?"),
+    ("Hello, what is a CCC?\n\nBest regards,\nAnna Nowak", "what is a CCC?"),
+    ("Bonjour, quelles villes polonaises sont des villes de la Mission ? Merci d'avance",
+     "quelles villes polonaises sont des villes de la Mission ?"),
+    ("What does the twinning cost? Thank you very much!", "What does the twinning cost?"),
+])
+def test_greetings_and_sign_offs_are_not_searched(message: str, query: str) -> None:
+    assert standalone(message, []) == query
+
+
+@pytest.mark.parametrize("question", ["Hi-tech solutions, which cities use them?", "How do we say thank you",
+                                      "Thank you"])
+def test_words_that_only_look_like_pleasantries_are_kept(question: str) -> None:
+    assert standalone(question, []) == question
