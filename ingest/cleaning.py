@@ -1,4 +1,5 @@
-"""OCR and layout noise removal: image links, lone page numbers, stray glyphs and repeated running headers."""
+"""OCR and layout noise removal: image links, lone page numbers, stray glyphs, repeated running headers, and the
+LaTeX of inline formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``, ``$80\\%$`` becomes ``80%``)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,27 @@ import html
 import re
 from collections import Counter
 
+from pylatexenc.latex2text import LatexNodes2Text
+
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
 _STRAY = re.compile(r"^\s*[^\w\s]{0,3}\w?[^\w\s]{0,3}\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_INLINE_MATH = re.compile(r"\$([^$\n]{1,160})\$")
+_LATEX_MARKUP = re.compile(r"[\\^_{]")
+# Plain inline math hugs its delimiters ("$N = 507$", "$80+$"); "$5 and $" is two prices, not a formula.
+_PLAIN_MATH = re.compile(r"^[\w(<>=+\-](?:[\w\s.,+\-=/()<>;:%]*[\w)%+])?$")
+_LATEX = LatexNodes2Text(math_mode="text")
+
+
+def _formula_as_text(match: re.Match[str]) -> str:
+    """One inline formula as the text it reads as: units and chemical formulas as typed (CO2, m², 5 °C)."""
+    inner = match.group(1)
+    if not _LATEX_MARKUP.search(inner):
+        return inner if _PLAIN_MATH.match(inner) else match.group(0)
+    text = _LATEX.latex_to_text(re.sub(r"(?<=\d)\s*(?=\\mathrm)", " ", inner))
+    text = text.replace("^∘", " °").replace("^2", "²").replace("^3", "³")
+    return re.sub(r"[_^](\w)", r"\1", text)
 
 
 def _running_lines(lines: list[str]) -> set[str]:
@@ -23,6 +41,7 @@ def _running_lines(lines: list[str]) -> set[str]:
 def clean_text(text: str, running: set[str] | None = None) -> str:
     """Text with noise removed and blank-line structure kept; ``running`` lines are dropped wherever they stand."""
     text = html.unescape(_IMAGE.sub("", text)).replace("\u00ad", "").replace("\r\n", "\n")
+    text = _INLINE_MATH.sub(_formula_as_text, text)
     lines = text.split("\n")
     repeated = running if running is not None else _running_lines(lines)
     kept: list[str] = []
