@@ -158,6 +158,14 @@ def _table_row(cells: list[str], header: list[str]) -> str:
     return "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c) + "."
 
 
+def _labels_columns(cells: list[str]) -> bool:
+    """A row that names columns rather than holding values: an empty first cell, then two or more labels that
+    are not numbers (OCR'd tables often carry their real header under a caption row)."""
+    labels = [c for c in cells[1:] if c]
+    return (len(cells) > 2 and not cells[0] and len(labels) >= 2
+            and not any(re.fullmatch(r"[-+\d.,\s%€]+", c) for c in labels))
+
+
 def _sentences(text: str) -> list[tuple[int, str, bool]]:
     """(position, answer-ready text, is list item or table row) for a passage; table headers become labels."""
     raw = split_sentences(text)
@@ -172,7 +180,11 @@ def _sentences(text: str) -> list[tuple[int, str, bool]]:
             if _TABLE_RULE.match(following):
                 header = _cells(stripped)
                 continue
-            out.append((position, _table_row(_cells(stripped), header), True))
+            cells = _cells(stripped)
+            if _labels_columns(cells):  # "|  | Scope 1 | Scope 2 | Total |" below a caption row names the columns
+                header = cells
+                continue
+            out.append((position, _table_row(cells, header), True))
             continue
         header = []
         if stripped.startswith("#"):

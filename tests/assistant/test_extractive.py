@@ -153,3 +153,12 @@ def test_first_steps_never_include_what_the_sources_do_not_say(composer: Extract
     assert picks and not any("do not say" in p.text for p in picks)
     explored = composer.select("How could a new city join the Mission?", results, "explore")
     assert any("do not say" in p.text for p in explored)
+
+
+def test_a_label_row_under_a_caption_names_the_columns() -> None:
+    table = ("|  A-1.3: GHG emissions by source sectors  |   |   |   |\n| --- | --- | --- | --- |\n"
+             "|  Base year |   | 2022  |   |\n|   | Scope 1 | Scope 2 | Total  |\n"
+             "|  Buildings | 81.465 | 512.703 | 594.167  |\n|  Total | 942.776 | 512.703 | 1.455.478  |")
+    rows = [c.text for c in candidates([passage(0, table)])]
+    assert "Total; Scope 1: 942.776; Scope 2: 512.703; Total: 1.455.478." in rows
+    assert not any("Scope 1; Scope 2" in row for row in rows)  # the label row is not a row of values
