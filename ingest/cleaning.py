@@ -26,8 +26,8 @@ def _formula_as_text(match: re.Match[str]) -> str:
     if not _LATEX_MARKUP.search(inner):
         return inner if _PLAIN_MATH.match(inner) else match.group(0)
     text = _LATEX.latex_to_text(re.sub(r"(?<=\d)\s*(?=\\mathrm)", " ", inner))
-    text = text.replace("^∘", " °").replace("^2", "²").replace("^3", "³")
-    return re.sub(r"[_^](\w)", r"\1", text)
+    text = re.sub(r"\^2(?!\d)", "²", re.sub(r"\^3(?!\d)", "³", text.replace("^∘", " °")))
+    return re.sub(r"_(\w)", r"\1", text)  # CO_2 -> CO2; a power such as 10^25 keeps its caret
 
 
 def _running_lines(lines: list[str]) -> set[str]:

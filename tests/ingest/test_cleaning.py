@@ -18,6 +18,7 @@ from tests.conftest import REALDOCS
     ("heat pumps at $5^{\\circ}\\mathrm{C}$ and 40 $\\mathrm{m}^{2}$ flats", "heat pumps at 5 °C and 40 m² flats"),
     ("roadmap $\\rightarrow$ actions", "roadmap → actions"),
     ("$N = 507$ respondents aged $65+$", "N = 507 respondents aged 65+"),
+    ("about $10^{25}$ molecules", "about 10^25 molecules"),
 ])
 def test_inline_formulas_read_as_text(ocr: str, text: str) -> None:
     assert clean_text(ocr) == text
