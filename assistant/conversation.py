@@ -22,7 +22,7 @@ _ANAPHORA = {"it", "its", "they", "them", "their", "that", "this", "those", "the
 _CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what else|et|und|y|e|i|oraz)\b", re.I)
 _GREETING = re.compile(
     r"^\s*(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|bonjour|bonsoir|hallo|guten (?:tag|morgen)|"
-    r"liebe[rs]?|sehr geehrte[rs]?|hola|buenos d[ií]as|estimad[oa]s?|buongiorno|salve|gentil[ie]|car[ie]|"
+    r"liebe[rs]?|sehr geehrte[rs]?|hola|buenos d[ií]as|estimad[oa]s?|buongiorno|salve|gentil[ie]|car[ie] colleg\w*|"
     r"dzie[nń] dobry|szanown[iya]+)(?=[\s,!])[^,.!?\n]{0,60}[,!.:\n]\s*", re.I)
 _SIGN_OFF = re.compile(
     r"(?<=[.!?,\n])(?:\s*(?:(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|regards|thanks(?: a lot| in advance)?|"

@@ -73,6 +73,6 @@ def test_greetings_and_sign_offs_are_not_searched(message: str, query: str) -> N
 
 
 @pytest.mark.parametrize("question", ["Hi-tech solutions, which cities use them?", "How do we say thank you",
-                                      "Thank you"])
+                                      "Thank you", "Care homes, schools and offices: which need retrofits first?"])
 def test_words_that_only_look_like_pleasantries_are_kept(question: str) -> None:
     assert standalone(question, []) == question
