@@ -5,17 +5,29 @@ from __future__ import annotations
 import re
 
 from assistant.retrieval import SearchResult
+from assistant.text import analyse
 
 
-def _as_question(heading: str, title: str) -> str:
-    """A heading as a question a newcomer would ask: its own words when it is one, else the document's own
-    question (a title that asks one), else what the document says about the heading."""
+def _subject(title: str) -> str:
+    """What a document is about, in a few words: "Climate City Contract" for "The Climate City Contract: Part 1,
+    ...", "Investment needs of the Mission Cities" for "How much does climate neutrality cost? Investment needs ..."."""
+    question, _, rest = title.partition("?")
+    name = re.split(r"[:,]", rest if rest.strip() else question)[0]
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.I) or title
+
+
+def _as_question(heading: str, title: str) -> str | None:
+    """A heading as a question a newcomer would ask: its own words when it is one (with the document's subject when
+    it shares no word with the title), else the document's own question (a title that asks one), else what a
+    briefly named document says about the heading; None when no such question reads well."""
     heading = heading.strip().rstrip(".:")
-    if heading.endswith("?"):
-        return heading
+    subject = _subject(title)
+    if heading.endswith("?"):  # "Who signs or commits?" needs its subject to make sense on its own
+        return heading if set(analyse(heading)) & set(analyse(title)) else f"{heading} ({subject})"
     if "?" in title:
         return title[: title.index("?") + 1]
-    subject = re.sub(r"^the\s+", "", title.split(":")[0].strip(), flags=re.I)
+    if len(subject.split()) > 6:
+        return None
     if heading.lower() in subject.lower():
         return f"What does the {subject} page cover?"
     return f"What does the {subject} page say about {heading[0].lower() + heading[1:]}?"
@@ -34,7 +46,10 @@ def suggest(results: list[SearchResult], exclude_chunks: set[str], limit: int = 
         if heading.lower() == result.title.lower() or heading.lower() in seen:
             continue
         seen.add(heading.lower())
-        questions.append(_as_question(heading, result.title))
+        question = _as_question(heading, result.title)
+        if question is None:
+            continue
+        questions.append(question)
         if len(questions) == limit:
             break
     return questions

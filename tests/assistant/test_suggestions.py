@@ -28,3 +28,17 @@ def test_used_passages_and_repeated_headings_are_left_out() -> None:
     results = [result(0, "The Climate City Capital Hub: finance for cities", "Examples"),
                result(1, "Valencia case study", "Examples"), result(2, "Lahti case study", "Finance")]
     assert suggest(results, {"doc2::0000::x"}) == ["What does the Climate City Capital Hub page say about examples?"]
+
+
+def test_a_question_heading_that_shares_no_word_with_its_title_carries_the_subject() -> None:
+    results = [result(0, "The Climate City Contract: Part 1, the 2030 targets", "Who signs or commits?"),
+               result(1, "How much does climate neutrality cost? Investment needs of the Mission Cities",
+                      "Who is expected to pay?")]
+    assert suggest(results, set()) == ["Who signs or commits? (Climate City Contract)",
+                                       "Who is expected to pay? (Investment needs of the Mission Cities)"]
+
+
+def test_a_document_with_a_long_name_gives_no_made_up_question_for_a_plain_heading() -> None:
+    results = [result(0, "How to start on climate neutrality if your city is not one of the 112 Mission Cities",
+                      "Who this page is for")]
+    assert suggest(results, set()) == []
