@@ -226,6 +226,26 @@ def _absorb_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> li
     return items
 
 
+def _siblings(item: Candidate, everything: list[Candidate], taken: set[tuple[int, int]],
+              limit: int = 6) -> list[Candidate]:
+    """A list item or table row with the items next to it in the same unbroken list, in source order, at most
+    ``limit``; those not picked themselves are marked as context."""
+    same = sorted((c for c in everything if c.source == item.source), key=lambda c: c.position)
+    at = same.index(item)
+    start = at
+    while start > 0 and same[start - 1].is_item and at - start + 1 < limit:
+        start -= 1
+    end = at
+    while end + 1 < len(same) and same[end + 1].is_item and end - start + 1 < limit:
+        end += 1
+    block = [c for c in same[start:end + 1] if c is item or (c.source, c.position) not in taken]
+    for sibling in block:
+        if sibling is not item:
+            sibling.shown_for_context = True
+            taken.add((sibling.source, sibling.position))
+    return block
+
+
 def _passage_score(result: SearchResult) -> float:
     """How well a passage matched in fusion, before rescoring reordered the head by other evidence."""
     return result.signals.get("fused", result.score)
@@ -252,7 +272,11 @@ def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[l
         return [before, pick] if before is not None else [pick]
 
     block = with_antecedent(picked[0])
-    following = beside(picked[0], 1)
+    if picked[0].is_item:  # a row or an item reads with its list: the three parts, not the first two
+        block = _siblings(picked[0], everything, taken)
+        following = None
+    else:
+        following = beside(picked[0], 1)
     absorbed: set[tuple[int, int]] = set()
     if following is not None:
         if following.text.rstrip().endswith(":"):

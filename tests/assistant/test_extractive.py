@@ -162,3 +162,13 @@ def test_a_label_row_under_a_caption_names_the_columns() -> None:
     rows = [c.text for c in candidates([passage(0, table)])]
     assert "Total; Scope 1: 942.776; Scope 2: 512.703; Total: 1.455.478." in rows
     assert not any("Scope 1; Scope 2" in row for row in rows)  # the label row is not a row of values
+
+
+def test_a_table_row_comes_with_the_rows_of_its_table(composer: ExtractiveComposer) -> None:
+    results = [passage(0, WAVES), passage(1, TWINNING)]
+    picks = composer.select("Which wave was Espoo labelled in?", results, "explore")
+    rows = [p for p in picks if p.source == 0]
+    assert [p.text for p in rows] == ["City: Lahti; Country: Finland; Wave: 2.",
+                                      "City: Espoo; Country: Finland; Wave: 1.",
+                                      "City: Malmö; Country: Sweden; Wave: 1."]
+    assert [p.shown_for_context for p in rows] == [True, False, True]
