@@ -226,24 +226,17 @@ def _absorb_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> li
     return items
 
 
-def _siblings(item: Candidate, everything: list[Candidate], taken: set[tuple[int, int]],
-              limit: int = 6) -> list[Candidate]:
+def _siblings(item: Candidate, everything: list[Candidate], limit: int = 6) -> list[Candidate]:
     """A list item or table row with the items next to it in the same unbroken list, in source order, at most
-    ``limit``; those not picked themselves are marked as context."""
+    ``limit``."""
     same = sorted((c for c in everything if c.source == item.source), key=lambda c: c.position)
     at = same.index(item)
-    start = at
-    while start > 0 and same[start - 1].is_item and at - start + 1 < limit:
+    start = end = at
+    while start > 0 and same[start - 1].is_item and end - start + 1 < limit:
         start -= 1
-    end = at
     while end + 1 < len(same) and same[end + 1].is_item and end - start + 1 < limit:
         end += 1
-    block = [c for c in same[start:end + 1] if c is item or (c.source, c.position) not in taken]
-    for sibling in block:
-        if sibling is not item:
-            sibling.shown_for_context = True
-            taken.add((sibling.source, sibling.position))
-    return block
+    return same[start:end + 1]
 
 
 def _passage_score(result: SearchResult) -> float:
@@ -251,11 +244,17 @@ def _passage_score(result: SearchResult) -> float:
     return result.signals.get("fused", result.score)
 
 
+def _covered(candidates: list[Candidate]) -> set[tuple[int, int]]:
+    """The (source, position) of every sentence these candidates show, list items appended to them included."""
+    return {(c.source, p) for c in candidates for p in range(c.position, max(c.position, c.ends_at) + 1)}
+
+
 def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
-    """The lead with the full sentence that follows it in its source (the answer's detail is most often there), and
-    every pick that opens on "It", "They", "This" ... with the sentence it refers back to, placed before it.
-    Returns the lead's block and the other picks."""
-    taken = {(c.source, position) for c in picked for position in range(c.position, max(c.position, c.ends_at) + 1)}
+    """The lead with what it needs to be read: the full sentence that follows it in its source (the answer's detail
+    is most often there), or, for a list item or table row, the rows around it in its list; and every pick that
+    opens on "It", "They", "This" ... with the sentence it refers back to, placed before it. Returns the lead's
+    block and the other picks; what was not picked itself is marked ``shown_for_context``."""
+    taken = _covered(picked)
 
     def beside(pick: Candidate, step: int) -> Candidate | None:
         edge = max(pick.position, pick.ends_at) if step > 0 else pick.position
@@ -264,26 +263,28 @@ def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[l
         if found is None or (found.source, found.position) in taken or not found.usable:
             return None
         taken.add((found.source, found.position))
-        found.shown_for_context = True
         return found
 
     def with_antecedent(pick: Candidate) -> list[Candidate]:
         before = beside(pick, -1) if _ANAPHORIC.match(pick.text) else None
         return [before, pick] if before is not None else [pick]
 
-    block = with_antecedent(picked[0])
-    if picked[0].is_item:  # a row or an item reads with its list: the three parts, not the first two
-        block = _siblings(picked[0], everything, taken)
-        following = None
+    lead = picked[0]
+    if lead.is_item:  # a row or an item reads with its list: the three parts, not the first two
+        block = _siblings(lead, everything)
     else:
-        following = beside(picked[0], 1)
-    absorbed: set[tuple[int, int]] = set()
-    if following is not None:
-        if following.text.rstrip().endswith(":"):
-            absorbed = {(c.source, c.position) for c in _absorb_items(following, everything)}
-            taken.update(absorbed)
-        block.append(following)
-    rest = [c for pick in picked[1:] if (pick.source, pick.position) not in absorbed for c in with_antecedent(pick)]
+        block = with_antecedent(lead)
+        following = beside(lead, 1)
+        if following is not None:
+            if following.text.rstrip().endswith(":"):
+                _absorb_items(following, everything)
+            block.append(following)
+    in_block = _covered(block)
+    taken |= in_block
+    rest = [c for pick in picked[1:] if (pick.source, pick.position) not in in_block for c in with_antecedent(pick)]
+    chosen = {id(c) for c in picked}
+    for candidate in [*block, *rest]:
+        candidate.shown_for_context = id(candidate) not in chosen
     return block, rest
 
 
