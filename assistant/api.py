@@ -13,7 +13,7 @@ from assistant.answer_types import AnswerType
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
-from assistant.extractive import ABSENCE_COVERAGE, ExtractiveComposer, QuestionShape
+from assistant.extractive import ABSENCE_COVERAGE, ExtractiveComposer, QuestionShape, SentenceWeights
 from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
@@ -134,12 +134,15 @@ class Assistant:
         yield from _partials(reply)
         yield reply
 
-    def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
+    def composer(self, model: str, weights: SentenceWeights | None = None) -> ExtractiveComposer:
+        """The extractive composer for ``model``, with that model's calibrated sentence-similarity range."""
         params = self.calibration.get(model, {})
-        composer = ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
-                                      (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)))
+        return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
+                                  (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)), weights)
+
+    def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
         passages = results[:ANSWER_PASSAGES]
-        picks = composer.select(reply.standalone_question, passages, reply.mode)
+        picks = self.composer(model).select(reply.standalone_question, passages, reply.mode)
         chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer
         if not chosen or not chosen[0].on_place:  # nothing said about the place the question names
             return self._abstain(reply, results, None, time.perf_counter())

@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.api import ANSWER_PASSAGES, Assistant  # noqa: E402
-from assistant.embeddings import get_embedder  # noqa: E402
-from assistant.extractive import ExtractiveComposer, SentenceWeights  # noqa: E402
+from assistant.conversation import standalone  # noqa: E402
+from assistant.extractive import SentenceWeights  # noqa: E402
 from assistant.retrieval import SearchResult  # noqa: E402
 from bench.answers import corpus_settings  # noqa: E402
 from bench.gold import GOLD, Question, facts_in, load_questions  # noqa: E402
@@ -40,17 +40,20 @@ class Case:
     """A gold question with the passages the assistant would compose its answer from."""
 
     question: Question
+    query: str  # the question as it is searched and composed from
     passages: list[SearchResult]
     model: str
 
 
 def retrieve(assistant: Assistant, questions: list[Question]) -> list[Case]:
-    """Ground every answerable question once; the ones with no passage about their place are left out."""
+    """Ground every answerable question once, as ``Assistant.ask`` does (greetings and sign-offs left out); the ones
+    with no passage about their place are left out."""
     cases = []
     for question in questions:
-        grounds = assistant.ground(question.q)
+        query = standalone(question.q, [])
+        grounds = assistant.ground(query)
         if grounds.focused:
-            cases.append(Case(question, grounds.focused[:ANSWER_PASSAGES], grounds.model))
+            cases.append(Case(question, query, grounds.focused[:ANSWER_PASSAGES], grounds.model))
     return cases
 
 
@@ -58,10 +61,7 @@ def score(assistant: Assistant, cases: list[Case], weights: SentenceWeights) -> 
     """Share of cases whose picked sentences hold every expected fact."""
     hits = 0
     for case in cases:
-        params = assistant.calibration.get(case.model, {})
-        composer = ExtractiveComposer(get_embedder(case.model, assistant.settings.threads), assistant.engine.bm25,
-                                      (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)), weights)
-        picks = composer.select(case.question.q, case.passages, case.question.mode)
+        picks = assistant.composer(case.model, weights).select(case.query, case.passages, case.question.mode)
         hits += facts_in(" ".join(p.text for p in picks), case.question)
     return hits / max(len(cases), 1)
 
