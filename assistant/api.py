@@ -136,9 +136,9 @@ class Assistant:
 
     def composer(self, model: str, weights: SentenceWeights | None = None) -> ExtractiveComposer:
         """The extractive composer for ``model``, with that model's calibrated sentence-similarity range."""
-        params = self.calibration.get(model, {})
+        params = self.calibration[model]
         return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
-                                  (params.get("sentence_lo", 0.1), params.get("sentence_hi", 0.8)), weights)
+                                  (params["sentence_lo"], params["sentence_hi"]), weights)
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
         passages = results[:ANSWER_PASSAGES]

@@ -75,6 +75,11 @@ class SentenceVectors:
 _SENTENCE_VECTORS = SentenceVectors()
 
 
+def sentence_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """The sentences' vectors, from the process-wide cache where they were embedded before."""
+    return _SENTENCE_VECTORS.embed(embedder, texts)
+
+
 @dataclass(frozen=True)
 class SentenceWeights:
     """How a sentence's score combines its signals (bench/tune_answers.py measures them)."""
@@ -318,7 +323,7 @@ class ExtractiveComposer:
             return []
         shape = QuestionShape.of(question)
         texts = [c.text for c in pool]
-        vectors = _SENTENCE_VECTORS.embed(self.embedder, texts)
+        vectors = sentence_vectors(self.embedder, texts)
         query = self.embedder.embed_query(question)
         dense = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
         lexical = self._lexical(question, texts)

@@ -16,10 +16,13 @@ from assistant.text import analyse, fold
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 
-# Used until a calibration file exists: cosine ranges in which each model's relevant and irrelevant matches fall.
+# Used until a calibration file exists: cosine ranges in which each model's relevant and irrelevant matches fall,
+# for passages (lo, hi) and for single sentences (sentence_lo, sentence_hi: bench/calibrate_sentences.py).
 _DEFAULTS = {
-    "minilm": {"lo": 0.15, "hi": 0.75, "coverage_weight": 0.5, "answer_at": 0.45, "off_topic_below": 0.2},
-    "e5": {"lo": 0.78, "hi": 0.92, "coverage_weight": 0.2, "answer_at": 0.45, "off_topic_below": 0.2},
+    "minilm": {"lo": 0.15, "hi": 0.75, "coverage_weight": 0.5, "answer_at": 0.45, "off_topic_below": 0.2,
+               "sentence_lo": 0.05, "sentence_hi": 0.75},
+    "e5": {"lo": 0.78, "hi": 0.92, "coverage_weight": 0.2, "answer_at": 0.45, "off_topic_below": 0.2,
+           "sentence_lo": 0.73, "sentence_hi": 0.9},
 }
 
 
@@ -43,6 +46,14 @@ def load_calibration(path: Path = CALIBRATION_PATH) -> dict[str, dict[str, float
         return {model: {**_DEFAULTS.get(model, {}), **values} for model, values in stored.items()
                 if isinstance(values, dict)} | {m: v for m, v in _DEFAULTS.items() if m not in stored}
     return dict(_DEFAULTS)
+
+
+def update_calibration(chosen: dict[str, dict[str, float]], path: Path = CALIBRATION_PATH) -> None:
+    """Merge newly calibrated values into the file, model by model, keeping what other calibrations wrote."""
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    for model, values in chosen.items():
+        stored[model] = {**stored.get(model, {}), **values}
+    path.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
 
 
 def coverage(question: str, results: list[SearchResult], bm25: BM25Index | None, top: int = 3) -> float:

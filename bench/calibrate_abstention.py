@@ -12,7 +12,6 @@ reports how well that generalises. The choice is written to assistant/calibratio
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.api import Assistant  # noqa: E402
-from assistant.relevance import _DEFAULTS, CALIBRATION_PATH  # noqa: E402
+from assistant.relevance import _DEFAULTS, CALIBRATION_PATH, update_calibration  # noqa: E402
 from bench.answers import corpus_settings  # noqa: E402
 from bench.gold import Question, load_questions  # noqa: E402
 
@@ -95,7 +94,7 @@ def main() -> None:
               f"answerable, {sum(not r.answerable for r in rows)} unanswerable)")
         chosen[model] = {"coverage_weight": weight, "answer_at": threshold, "off_topic_below": round(threshold / 2, 3)}
     if args.write:
-        CALIBRATION_PATH.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
+        update_calibration(chosen)
         print(f"wrote {CALIBRATION_PATH}")
 
 

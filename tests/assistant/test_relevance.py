@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.bm25 import BM25Index
-from assistant.relevance import coverage, mentions, named_places, states_absence
+from assistant.relevance import (coverage, load_calibration, mentions, named_places, states_absence,
+                                 update_calibration)
 from tests.assistant.conftest import result
 
 
@@ -68,3 +71,14 @@ def test_coverage_reads_the_title_and_is_zero_without_passages() -> None:
     titled = [result("It began in 2019.", title="Geothermal probes in Mannheim schools")]
     assert coverage("geothermal probes", titled, None) == 1.0
     assert coverage("geothermal probes", [], None) == 0.0
+
+
+def test_update_calibration_merges_per_model_and_keeps_other_values(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    update_calibration({"minilm": {"answer_at": 0.4}, "e5": {"answer_at": 0.1}}, path)
+    update_calibration({"e5": {"sentence_lo": 0.7, "sentence_hi": 0.85}}, path)
+    loaded = load_calibration(path)
+    assert loaded["e5"]["answer_at"] == 0.1
+    assert (loaded["e5"]["sentence_lo"], loaded["e5"]["sentence_hi"]) == (0.7, 0.85)
+    assert loaded["minilm"]["answer_at"] == 0.4
+    assert "sentence_lo" in loaded["minilm"]  # a value never calibrated falls back to its default

@@ -1,0 +1,72 @@
+"""Calibrate each embedding model's question-to-sentence cosine range, which the extractive composer scales to 0..1.
+
+The models' cosines live in very different ranges (MiniLM spreads from about 0 to 0.8, e5 crowds into 0.7-0.9), so a
+fixed range either flattens e5's differences (every sentence scores 1) or wastes MiniLM's. For each model, the
+questions it composes answers for (MiniLM English, e5 the others, as ``Assistant.evidence_model`` decides) are
+grounded as ``ask`` grounds them, on the gold set's a-half only (the b-half stays held out for
+bench/tune_answers.py); ``sentence_lo`` is the 5th percentile of the cosines between each question and the sentences
+of its answer passages (below it: unrelated) and ``sentence_hi`` the 99th (the best matches).
+
+    .venv/bin/python bench/calibrate_sentences.py [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.api import ANSWER_PASSAGES, Assistant  # noqa: E402
+from assistant.conversation import standalone  # noqa: E402
+from assistant.embeddings import get_embedder  # noqa: E402
+from assistant.extractive import candidates, sentence_vectors  # noqa: E402
+from assistant.relevance import CALIBRATION_PATH, update_calibration  # noqa: E402
+from bench.answers import corpus_settings  # noqa: E402
+from bench.gold import GOLD, load_questions  # noqa: E402
+
+LOW_PERCENTILE = 5
+HIGH_PERCENTILE = 99
+
+
+def cosines(assistant: Assistant, questions: list[str], model: str) -> np.ndarray:
+    """Every cosine between a question and a usable sentence of the passages its answer is composed from."""
+    embedder = get_embedder(model, assistant.settings.threads)
+    found = []
+    for question in questions:
+        query = standalone(question, [])
+        passages = assistant.ground(query, model=model).focused[:ANSWER_PASSAGES]
+        texts = [c.text for c in candidates(passages) if c.usable]
+        if texts:
+            found.append(sentence_vectors(embedder, texts) @ embedder.embed_query(query))
+    return np.concatenate(found) if found else np.zeros(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="merge the ranges into assistant/calibration.json")
+    args = parser.parse_args(argv)
+    assistant = Assistant(corpus_settings())
+    questions = [q.q for q in load_questions(sorted(GOLD.glob("*-a.jsonl"))) if q.answerable]
+    chosen = {}
+    for model in assistant.engine.models:
+        judged = [q for q in questions if assistant.evidence_model(q) == model]
+        values = cosines(assistant, judged, model)
+        if not values.size:
+            print(f"{model}: not calibrated (it composes no answer for an a-half question)")
+            continue
+        lo, hi = (round(float(np.percentile(values, p)), 3) for p in (LOW_PERCENTILE, HIGH_PERCENTILE))
+        print(f"{model}: {len(judged)} questions, {values.size} sentences: sentence_lo {lo}, sentence_hi {hi} "
+              f"(median {np.median(values):.3f})")
+        chosen[model] = {"sentence_lo": lo, "sentence_hi": hi}
+    if args.write:
+        update_calibration(chosen)
+        print(f"wrote {CALIBRATION_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
