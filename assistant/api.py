@@ -138,7 +138,7 @@ class Assistant:
         """The extractive composer for ``model``, with that model's calibrated sentence-similarity range."""
         params = self.calibration[model]
         return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
-                                  (params["sentence_lo"], params["sentence_hi"]), weights)
+                                  (params["sentence_lo"], params["sentence_hi"]), weights, params["duplicate_at"])
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
         passages = results[:ANSWER_PASSAGES]

@@ -297,11 +297,12 @@ class ExtractiveComposer:
     """Picks and orders the sentences that answer a question, from passages already retrieved."""
 
     def __init__(self, embedder: Embedder, bm25: BM25Index | None, cosine_range: tuple[float, float],
-                 weights: SentenceWeights | None = None) -> None:
+                 weights: SentenceWeights | None = None, duplicate_at: float = 0.92) -> None:
         self.embedder = embedder
         self.bm25 = bm25
         self.lo, self.hi = cosine_range
         self.weights = weights or SentenceWeights()
+        self.duplicate_at = duplicate_at
 
     def _lexical(self, question: str, sentences: list[str]) -> np.ndarray:
         terms = sorted(set(analyse(question)))
@@ -354,7 +355,8 @@ class ExtractiveComposer:
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)
-        picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode)), everything)
+        picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode),
+                                                          self.duplicate_at), everything)
         if steps:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: (c.source, c.position))
         lead_block, rest = _in_context(picked, everything)
@@ -387,7 +389,7 @@ class ExtractiveComposer:
         return [p for p in picked if id(p) not in absorbed]
 
     @staticmethod
-    def _mmr(pool: list[Candidate], vectors: np.ndarray, scores: np.ndarray, limit: int,
+    def _mmr(pool: list[Candidate], vectors: np.ndarray, scores: np.ndarray, limit: int, duplicate_at: float,
              balance: float = 0.75, floor: float = 0.5) -> list[Candidate]:
         """Greedy maximal-marginal-relevance pick; stops when what is left is much weaker than the best."""
         chosen: list[int] = []
@@ -400,7 +402,7 @@ class ExtractiveComposer:
             marginal = balance * scores - (1 - balance) * redundancy
             marginal[chosen] = -np.inf
             index = int(np.argmax(marginal))
-            if chosen and (scores[index] < floor * best or redundancy[index] > 0.92):
+            if chosen and (scores[index] < floor * best or redundancy[index] > duplicate_at):
                 break
             chosen.append(index)
         return [pool[i] for i in chosen]

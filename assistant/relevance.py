@@ -20,9 +20,9 @@ CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 # for passages (lo, hi) and for single sentences (sentence_lo, sentence_hi: bench/calibrate_sentences.py).
 _DEFAULTS = {
     "minilm": {"lo": 0.15, "hi": 0.75, "coverage_weight": 0.5, "answer_at": 0.45, "off_topic_below": 0.2,
-               "sentence_lo": 0.05, "sentence_hi": 0.75},
+               "sentence_lo": 0.05, "sentence_hi": 0.75, "duplicate_at": 0.92},
     "e5": {"lo": 0.78, "hi": 0.92, "coverage_weight": 0.2, "answer_at": 0.45, "off_topic_below": 0.2,
-           "sentence_lo": 0.73, "sentence_hi": 0.9},
+           "sentence_lo": 0.73, "sentence_hi": 0.9, "duplicate_at": 0.97},
 }
 
 

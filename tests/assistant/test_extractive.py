@@ -9,6 +9,7 @@ import pytest
 from assistant.bm25 import BM25Index
 from assistant.embeddings import get_embedder
 from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates
+from assistant.relevance import load_calibration
 from assistant.retrieval import SearchResult
 from assistant.schema import Chunk
 from assistant.text import words
@@ -172,3 +173,24 @@ def test_a_table_row_comes_with_the_rows_of_its_table(composer: ExtractiveCompos
                                       "City: Espoo; Country: Finland; Wave: 1.",
                                       "City: Malmö; Country: Sweden; Wave: 1."]
     assert [p.shown_for_context for p in rows] == [True, False, True]
+
+
+def test_sentences_closer_than_the_duplicate_level_are_not_picked_twice(composer: ExtractiveComposer) -> None:
+    results = [passage(0, LAHTI), passage(1, PILOTS)]
+    question = "Tell me about Lahti's commuting work and partners"
+    strict = ExtractiveComposer(composer.embedder, composer.bm25, (0.1, 0.8), duplicate_at=-1.0)
+    assert len([p for p in strict.select(question, results, "explore") if not p.shown_for_context]) == 1
+    assert len([p for p in composer.select(question, results, "explore") if not p.shown_for_context]) > 1
+
+
+def test_e5_keeps_two_similar_but_distinct_sentences_for_a_french_question() -> None:
+    """e5 puts "Lahti cut 70%" and "Espoo cut 22%" at cosine 0.94: a duplicate by MiniLM's measure, not by e5's."""
+    params = load_calibration()["e5"]
+    e5 = ExtractiveComposer(get_embedder("e5"), None, (params["sentence_lo"], params["sentence_hi"]),
+                            duplicate_at=params["duplicate_at"])
+    results = [passage(0, "Lahti cut its emissions by 70% against 1990. Espoo cut its emissions by 22% against "
+                          "1990."), passage(1, TWINNING)]
+    picks = e5.select("De combien Lahti et Espoo ont-elles réduit leurs émissions ?", results, "explore")
+    texts = " ".join(p.text for p in picks)
+    assert "70%" in texts and "22%" in texts
+    assert_quoted(picks, results)
