@@ -23,7 +23,7 @@ from assistant.text import analyse, fold, split_sentences, strip_bullet, word_co
 
 _NUMBER_CUES = re.compile(
     r"\b(how (much|many|large|big)|budget|cost|costs|amount|grants?|funding|money|size|percent|share|target|"
-    r"how far|combien|wie viel|wieviele|cu[aá]nto|cu[aá]ntos|quanto|quanti|ile)\b", re.I)
+    r"how far|combien|wie ?viele?|cu[aá]nt[oa]s?|quant[oiae]|ile)\b", re.I)
 _DATE_CUES = re.compile(
     r"\b(when|what year|which year|date|deadline|how long|duration|since|quand|wann|cu[aá]ndo|quando|kiedy|"
     r"jak d[lł]ugo)\b", re.I)
@@ -34,6 +34,12 @@ _PROCEDURAL = re.compile(
     r"\b(how (do|can|should|to|would)|start|begin|first steps?|steps?|where (do|should|can) (we|i)|what should "
     r"(we|i)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar)|"
     r"come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+# "... and how much did it cost?": a second ask joined to the first, in the six languages questions come in.
+_ANOTHER_ASK = re.compile(
+    r"\b(and (how|what|who|when|which|where|whether)|et (qui|que|quels?|quelles?|quand|combien|comment|où)|"
+    r"und (wer|was|wann|wie|welche[rsmn]?|wo|womit|wof[uü]r)|y (qu[eé]|qui[eé]n(es)?|cu[aá]ndo|cu[aá]nt[oa]s?|"
+    r"c[oó]mo|d[oó]nde|cu[aá]les?)|e (chi|che cosa|cosa|quando|quant[oiae]|come|dove|quali?)|"
+    r"i (kto|co|kiedy|ile|jak|gdzie|kt[oó]r[yaei]|jakie))\b", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 # A sentence opening on one of these leans on the sentence before it for what it is about.
 _ANAPHORIC = re.compile(r"^(it|its|they|their|them|this|that|these|those|the same|such|so|both|he|she)\b",
@@ -116,7 +122,7 @@ class QuestionShape:
     @classmethod
     def of(cls, question: str) -> "QuestionShape":
         question = re.sub(r"\s*\([^)]*\)\s*$", "", question)  # context a follow-up carried over is not the ask
-        asks = len(re.findall(r"\?|\b(and (how|what|who|when|which|where|whether))\b", question, re.I))
+        asks = len(re.findall(r"\?", question)) + len(_ANOTHER_ASK.findall(question))
         return cls(bool(_NUMBER_CUES.search(question)), bool(_DATE_CUES.search(question)),
                    bool(_LIST_CUES.search(question)), max(1, asks), bool(_PROCEDURAL.search(question)))
 

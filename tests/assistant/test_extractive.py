@@ -194,3 +194,18 @@ def test_e5_keeps_two_similar_but_distinct_sentences_for_a_french_question() -> 
     texts = " ".join(p.text for p in picks)
     assert "70%" in texts and "22%" in texts
     assert_quoted(picks, results)
+
+
+@pytest.mark.parametrize(("question", "parts", "number"), [
+    ("How many actions does the contract have and how much does it cost?", 2, True),
+    ("Quante azioni prevede il contratto di Bologna e quanti partner lo hanno firmato?", 2, True),
+    ("Mit wem hat Mannheim den Plan erarbeitet und womit verfolgt die Stadt den Fortschritt?", 2, False),
+    ("¿Cuántas toneladas emitió Madrid y cuándo se midió?", 2, True),
+    ("Combien de villes ont signé et quand ?", 2, True),
+    ("Ile miast podpisało umowę i kiedy?", 2, True),
+    ("What is a Climate City Contract?", 1, False),
+])
+def test_question_shape_counts_joined_asks_and_amounts_in_each_language(question: str, parts: int,
+                                                                        number: bool) -> None:
+    shape = QuestionShape.of(question)
+    assert (shape.parts, shape.wants_number) == (parts, number)
