@@ -154,7 +154,11 @@ class Assistant:
         if states_absence(chosen[0].text) and chosen[0].lexical >= ABSENCE_COVERAGE:
             return self._absent(reply, rendered)
         wanted = AnswerType.asked_by(reply.standalone_question)
-        if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) for p in chosen):
+        # a value counts in a sentence about the place asked for that does not say the value is missing and, for an
+        # English question (word overlap means nothing across languages), that shares a term with the question:
+        # "12" in a sentence on something else does not answer "how many residents ...?"
+        if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) and (foreign or p.lexical > 0)
+                   for p in chosen):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         steps = QuestionShape.of(reply.standalone_question).procedural
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps)

@@ -201,3 +201,17 @@ def test_an_on_topic_answer_without_the_amount_asked_for_is_an_abstention(settin
     assert assistant.logbook.rows("abstentions")[0]["question"] == reply.question
     answered = assistant.ask("How much does Harbourtown's cargo bike scheme cost?")
     assert not answered.abstained and "€40,000" in answered.answer
+
+
+def test_a_count_in_a_sentence_sharing_no_word_with_the_question_does_not_answer_it(settings: Settings,
+                                                                                    tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    write_md(folder, "assembly", "Harbourtown citizens' assembly on climate",
+             "Harbourtown held a citizens' assembly on climate in the spring of 2023. The council later adopted 14 "
+             "of its proposals. Residents were drawn by lot to sit on the assembly.", topics="governance")
+    assert not sync([folder], settings).failed
+    assistant = Assistant(settings)
+    reply = assistant.ask("How many residents sat on Harbourtown's citizens' assembly?")
+    assert reply.abstained and "14 of its proposals" in reply.answer  # quoted as what the sources do say
+    answered = assistant.ask("How many proposals did the Harbourtown council adopt from the citizens' assembly?")
+    assert not answered.abstained and "14" in answered.answer
