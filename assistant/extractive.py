@@ -358,13 +358,16 @@ class ExtractiveComposer:
             # a list of first steps never includes "the sources do not say ...": that is not something to do
             discount = 0.0 if steps else ABSENCE_DISCOUNT
             scores = scores * np.asarray([discount if states_absence(c.text) else 1.0 for c in pool])
+        if steps:  # one guide's path, not steps mixed from several: the best-ranked document only
+            guide = results[0].doc_id
+            scores = scores * np.asarray([float(results[c.source].doc_id == guide) for c in pool])
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)
         picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode),
                                                           self.duplicate_at), everything)
         if steps:  # steps keep the order their source gives them
-            return sorted(picked, key=lambda c: (c.source, c.position))
+            return sorted(picked, key=lambda c: (results[c.source].chunk_id, c.position))
         lead_block, rest = _in_context(picked, everything)
         rest.sort(key=lambda c: (c.source, c.position))
         return [*lead_block, *rest]

@@ -101,6 +101,16 @@ def test_steps_in_start_mode_keep_the_order_their_source_gives(composer: Extract
     assert [(p.source, p.position) for p in picks] == sorted((p.source, p.position) for p in picks)
 
 
+def test_a_path_of_first_steps_comes_from_the_best_ranked_guide_alone(composer: ExtractiveComposer) -> None:
+    """Steps mixed from two guides read as one path that neither gives: the best-ranked document's steps only."""
+    other = ("A Mission City starts by drafting the three parts of its contract. Cities write the commitments "
+             "first. They then draft the action plan and the investment plan.")
+    results = [passage(0, STEPS), passage(1, other)]
+    picks = composer.select("How do we start as a new city?", results, "start")
+    assert picks and {p.source for p in picks} == {0}
+    assert [p.position for p in picks] == sorted(p.position for p in picks)
+
+
 def test_never_more_than_the_question_shape_allows(composer: ExtractiveComposer) -> None:
     results = [passage(0, LAHTI), passage(1, PILOTS), passage(2, TWINNING)]
     question = "How much did Lahti cut its emissions?"
