@@ -44,6 +44,19 @@ _HAS_NUMBER = re.compile(r"\d")
 # A sentence opening on one of these leans on the sentence before it for what it is about.
 _ANAPHORIC = re.compile(r"^(it|its|they|their|them|this|that|these|those|the same|such|so|both|he|she)\b",
                         re.I)
+# Verbs a guide's steps open with ("Register on the Portal", "Form a Transition Team"): a list whose items open with
+# one is a path to follow, not a list of things (the three parts of a contract, the five emission sectors).
+_ACTIONS = frozenset("""
+    adopt agree align analyse analyze apply appoint ask assess attend book bring build calculate call celebrate
+    check choose co-create co-design collect commit compare compile complete connect consider consult contact
+    convene create decide define describe design develop discuss download draft embed engage establish estimate
+    explore find fix follow form gather get give hire hold identify invite involve join keep launch learn list look
+    make map measure meet mobilise mobilize monitor name open organise organize pair pick pilot plan prepare present
+    prioritise prioritize publish put read register report request reuse review run secure seek select send set
+    share sign start submit take talk test track train translate understand update use visit work write
+""".split())
+MIN_PATH_STEPS = 3
+MAX_PATH_STEPS = 8
 ABSENCE_DISCOUNT = 0.8
 OTHER_PLACE_DISCOUNT = 0.6
 ABSENCE_COVERAGE = 0.5
@@ -299,6 +312,19 @@ def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[l
     return block, rest
 
 
+def _opens_with_action(text: str) -> bool:
+    first = re.match(r"[A-Za-z]+(-[A-Za-z]+)?", text)
+    return bool(first) and first.group(0).lower() in _ACTIONS
+
+
+def _guide_path(pool: list[Candidate], results: list[SearchResult]) -> list[Candidate]:
+    """The best-ranked guide's own steps: its list items that open with an action, in the guide's order (a list
+    can run across two of its passages)."""
+    guide = results[0].doc_id
+    steps = [c for c in pool if results[c.source].doc_id == guide and c.is_item and _opens_with_action(c.text)]
+    return sorted(steps, key=lambda c: (results[c.source].chunk_id, c.position))
+
+
 class ExtractiveComposer:
     """Picks and orders the sentences that answer a question, from passages already retrieved."""
 
@@ -364,6 +390,10 @@ class ExtractiveComposer:
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)
+        if steps:
+            path = _guide_path(pool, results)
+            if len(path) >= MIN_PATH_STEPS:
+                return path[:MAX_PATH_STEPS]
         picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode),
                                                           self.duplicate_at), everything)
         if steps:  # steps keep the order their source gives them

@@ -111,6 +111,30 @@ def test_a_path_of_first_steps_comes_from_the_best_ranked_guide_alone(composer: 
     assert [p.position for p in picks] == sorted(p.position for p in picks)
 
 
+def test_a_guide_whose_list_items_open_with_actions_gives_its_own_path_in_order(composer: ExtractiveComposer) -> None:
+    guide = ("Many cities want to act on climate. The offer has three parts.\n\n"
+             "1. **Register on the Portal (open at any time).** It is the entry point.\n"
+             "2. **Form a transition team.** Staff from several departments drive the work.\n"
+             "3. **Build an emissions baseline.** You need one early.\n"
+             "4. **Join a discussion group (from September 2025).** Groups last six months.")
+    second = "4. **Join a discussion group (from September 2025).** Groups last six months.\n5. **Apply for twinning with a Mission City.**"
+    results = [passage(0, guide), passage(1, PILOTS)]
+    results.append(SearchResult(Chunk("doc0::0001::y", "doc0", second, results[0].chunk.metadata), 0.1, 3))
+    picks = composer.select("How do we start working towards climate neutrality?", results, "start")
+    assert [p.text.split(" (")[0].split(".")[0] for p in picks] == [
+        "Register on the Portal", "Form a transition team", "Build an emissions baseline", "Join a discussion group",
+        "Apply for twinning with a Mission City"]
+    assert_quoted(picks, results)
+
+
+def test_a_list_of_things_is_not_taken_for_a_path(composer: ExtractiveComposer) -> None:
+    sectors = ("A city inventory covers five sectors:\n\n1. Stationary energy.\n2. Transportation and mobility.\n"
+               "3. Waste and wastewater.\n4. Industrial processes.\n5. Agriculture and land use.\n\n"
+               "Start the inventory early so that targets have a baseline.")
+    picks = composer.select("How do we start an emissions inventory?", [passage(0, sectors)], "start")
+    assert picks and not all(p.is_item for p in picks)
+
+
 def test_never_more_than_the_question_shape_allows(composer: ExtractiveComposer) -> None:
     results = [passage(0, LAHTI), passage(1, PILOTS), passage(2, TWINNING)]
     question = "How much did Lahti cut its emissions?"
