@@ -80,6 +80,12 @@ class AnswerType(Enum):
         return True
 
 
+def years_named(question: str) -> set[str]:
+    """The years a question asks about ("in 1995", "the 2030 target"), without context a follow-up carried over."""
+    question = re.sub(r"\s*\([^)]*\)\s*$", "", question)
+    return {match.group(0) for match in _YEAR.finditer(question)}
+
+
 def counted_things(question: str) -> set[str]:
     """Stems of what "how many ..." counts: {"action"} for "how many actions are in it?"."""
     return {stem for match in _COUNTED.finditer(question) for stem in analyse(match.group(1))}

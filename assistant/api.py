@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant import offline  # noqa: F401
-from assistant.answer_types import AnswerType
+from assistant.answer_types import AnswerType, years_named
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
@@ -160,6 +160,10 @@ class Assistant:
         if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) and (foreign or p.lexical > 0)
                    for p in chosen):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
+        shown = " ".join(p.text for p in picks)
+        unseen = sorted(year for year in years_named(reply.standalone_question) if year not in shown)
+        if unseen:  # years are written the same in every language: an answer that never names the year asked about
+            return self._absent(reply, rendered[:2], missing=f"information on {' and '.join(unseen)}")
         steps = QuestionShape.of(reply.standalone_question).procedural
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps)
         return reply

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, counted_things, counts_one_of
+from assistant.answer_types import AnswerType, counted_things, counts_one_of, years_named
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -60,3 +60,14 @@ def test_a_count_is_a_number_right_before_the_thing_counted() -> None:
     assert not counts_one_of("The actions run until 2030 in 12 districts.", {"action"})
     assert not counts_one_of("In 2030 actions are reviewed.", {"action"})
     assert not counts_one_of("The contract holds 157 actions.", set())
+
+
+@pytest.mark.parametrize(("question", "years"), [
+    ("¿Cuántas toneladas de CO2 emitió Madrid en el año 1995?", {"1995"}),
+    ("Lahti carbon neutral by 2025 or 2028?", {"2025", "2028"}),
+    ("How many actions are in the contract?", set()),
+    ("and how much did it cost? (Lahti 2021)", set()),
+    ("How much did it cost in 2030s money, 12025 units?", set()),
+])
+def test_years_named_reads_the_years_a_question_asks_about(question: str, years: set[str]) -> None:
+    assert years_named(question) == years

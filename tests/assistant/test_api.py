@@ -215,3 +215,17 @@ def test_a_count_in_a_sentence_sharing_no_word_with_the_question_does_not_answer
     assert reply.abstained and "14 of its proposals" in reply.answer  # quoted as what the sources do say
     answered = assistant.ask("How many proposals did the Harbourtown council adopt from the citizens' assembly?")
     assert not answered.abstained and "14" in answered.answer
+
+
+def test_an_answer_that_never_names_the_year_asked_about_is_an_abstention(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "incoming"
+    write_md(folder, "ferry", "Harbourtown electric ferry",
+             "Harbourtown replaced its diesel ferry with an electric ferry in 2024. The electric ferry carries "
+             "300 passengers a day across the harbour.", topics="mobility")
+    assert not sync([folder], settings).failed
+    assistant = Assistant(settings)
+    reply = assistant.ask("How many passengers did Harbourtown's ferry carry in 1995?")
+    assert reply.abstained and reply.answer.startswith("I did not find the information on 1995 you ask for")
+    assert "[1]" in reply.answer and reply.citations  # what the sources do say, still cited
+    answered = assistant.ask("When did Harbourtown switch to an electric ferry?")
+    assert not answered.abstained and "2024" in answered.answer
