@@ -390,7 +390,7 @@ class ExtractiveComposer:
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)
-        if steps:
+        if shape.procedural:  # in every mode: "what are the steps of ...?" asks for the path too
             path = _guide_path(pool, results)
             if len(path) >= MIN_PATH_STEPS:
                 return path[:MAX_PATH_STEPS]

@@ -67,7 +67,7 @@ def test_a_date_question_leads_with_a_dated_sentence(composer: ExtractiveCompose
 
 def test_a_list_introduction_brings_its_items(composer: ExtractiveComposer) -> None:
     results = [passage(0, STEPS), passage(1, TWINNING)]
-    picks = composer.select("What steps should a city take to join?", results, "explore")
+    picks = composer.select("What must a city do to join?", results, "explore")
     lead = picks[0].text
     assert lead.startswith("A city that wants to join should take three steps: Appoint a mission coordinator")
     assert "Set up a transition team across departments" in lead and "Register on the NetZeroCities portal" in lead
@@ -243,3 +243,13 @@ def test_question_shape_counts_joined_asks_and_amounts_in_each_language(question
                                                                         number: bool) -> None:
     shape = QuestionShape.of(question)
     assert (shape.parts, shape.wants_number) == (parts, number)
+
+
+def test_a_question_asking_for_the_steps_gets_the_guides_path_in_explore_mode_too(composer: ExtractiveComposer) -> None:
+    phases = ("The Map has six phases.\n\n1. **Build a strong mandate.** Bring the people together.\n"
+              "2. **Understand the system.** Look at the city from several sides.\n"
+              "3. **Take action.** Plan the work and carry it out.\n4. **Make it the new normal.** Embed what works.")
+    picks = composer.select("What are the steps of the map, in order?", [passage(0, phases), passage(1, PILOTS)],
+                            "explore")
+    assert [p.text.split(".")[0] for p in picks] == ["Build a strong mandate", "Understand the system", "Take action",
+                                                     "Make it the new normal"]
