@@ -40,6 +40,10 @@ _ANOTHER_ASK = re.compile(
     r"und (wer|was|wann|wie|welche[rsmn]?|wo|womit|wof[uü]r)|y (qu[eé]|qui[eé]n(es)?|cu[aá]ndo|cu[aá]nt[oa]s?|"
     r"c[oó]mo|d[oó]nde|cu[aá]les?)|e (chi|che cosa|cosa|quando|quant[oiae]|come|dove|quali?)|"
     r"i (kto|co|kiedy|ile|jak|gdzie|kt[oó]r[yaei]|jakie))\b", re.I)
+# "What is X?" / "What are X?" with a short X and nothing else asked: the answer is an overview of X.
+_DEFINITIONAL = re.compile(
+    r"^(what|who) (is|are|was|were) (an? |the )?([\w'’-]+ ?){1,5}\?$|^(qu'est-ce qu(e|')|was (ist|sind)|qu[eé] (es|son)|"
+    r"che cos'è|cos'è|co to jest|czym jest)\b[^?]{1,60}\?$", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 # A sentence opening on one of these leans on the sentence before it for what it is about.
 _ANAPHORIC = re.compile(r"^(it|its|they|their|them|this|that|these|those|the same|such|so|both|he|she)\b",
@@ -55,6 +59,7 @@ _ACTIONS = frozenset("""
     prioritise prioritize publish put read register report request reuse review run secure seek select send set
     share sign start submit take talk test track train translate understand update use visit work write
 """.split())
+DEFINITION_READ_ON = 3  # sentences read on after the lead of an overview ("What is X?"); a list met is read whole
 MIN_PATH_STEPS = 3
 MAX_PATH_STEPS = 8
 ABSENCE_DISCOUNT = 0.8
@@ -131,13 +136,15 @@ class QuestionShape:
     wants_list: bool
     parts: int = 1
     procedural: bool = False
+    definitional: bool = False  # "What is a Climate City Contract?": an overview, read in the source's order
 
     @classmethod
     def of(cls, question: str) -> "QuestionShape":
         question = re.sub(r"\s*\([^)]*\)\s*$", "", question)  # context a follow-up carried over is not the ask
         asks = len(re.findall(r"\?", question)) + len(_ANOTHER_ASK.findall(question))
         return cls(bool(_NUMBER_CUES.search(question)), bool(_DATE_CUES.search(question)),
-                   bool(_LIST_CUES.search(question)), max(1, asks), bool(_PROCEDURAL.search(question)))
+                   bool(_LIST_CUES.search(question)), max(1, asks), bool(_PROCEDURAL.search(question)),
+                   bool(_DEFINITIONAL.match(question.strip())))
 
     def max_sentences(self, mode: str) -> int:
         """Length fits the question: short for a number or a date, longer for lists, steps and several asks."""
@@ -273,7 +280,8 @@ def _covered(candidates: list[Candidate]) -> set[tuple[int, int]]:
     return {(c.source, p) for c in candidates for p in range(c.position, max(c.position, c.ends_at) + 1)}
 
 
-def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+def _in_context(picked: list[Candidate], everything: list[Candidate],
+                read_on: int = 1) -> tuple[list[Candidate], list[Candidate]]:
     """The lead with what it needs to be read: the full sentence that follows it in its source (the answer's detail
     is most often there), or, for a list item or table row, the rows around it in its list; and every pick that
     opens on "It", "They", "This" ... with the sentence it refers back to, placed before it. Returns the lead's
@@ -298,8 +306,15 @@ def _in_context(picked: list[Candidate], everything: list[Candidate]) -> tuple[l
         block = _siblings(lead, everything)
     else:
         block = with_antecedent(lead)
-        following = beside(lead, 1)
-        if following is not None:
+        for _ in range(read_on):
+            following = beside(block[-1], 1)
+            if following is None:
+                break
+            if following.is_item:  # a list or table met while reading on is read whole
+                rows = [r for r in _siblings(following, everything) if r.position >= following.position]
+                taken.update((r.source, r.position) for r in rows)
+                block.extend(rows)
+                break
             if following.text.rstrip().endswith(":"):
                 _absorb_items(following, everything)
             block.append(following)
@@ -398,7 +413,11 @@ class ExtractiveComposer:
                                                           self.duplicate_at), everything)
         if steps:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: (results[c.source].chunk_id, c.position))
-        lead_block, rest = _in_context(picked, everything)
+        lead_block, rest = _in_context(picked, everything, DEFINITION_READ_ON if shape.definitional else 1)
+        if shape.definitional:  # an overview is the lead's own passage read on, then what space is left
+            rest = rest[:max(0, shape.max_sentences(mode) - len(lead_block))]
+            if rest and rest[-1].shown_for_context:  # a pick's antecedent without the pick
+                rest.pop()
         rest.sort(key=lambda c: (c.source, c.position))
         return [*lead_block, *rest]
 

@@ -253,3 +253,28 @@ def test_a_question_asking_for_the_steps_gets_the_guides_path_in_explore_mode_to
                             "explore")
     assert [p.text.split(".")[0] for p in picks] == ["Build a strong mandate", "Understand the system", "Take action",
                                                      "Make it the new normal"]
+
+
+@pytest.mark.parametrize(("question", "definitional"), [
+    ("What is a Climate City Contract?", True),
+    ("What are Online Discussion Groups?", True),
+    ("Qu'est-ce qu'un contrat climatique ?", True),
+    ("What is Heidelberg doing about heating in its climate contract?", False),
+    ("What is the deadline?", True),
+    ("How do we start?", False),
+])
+def test_question_shape_knows_a_request_for_an_overview(question: str, definitional: bool) -> None:
+    assert QuestionShape.of(question).definitional is definitional
+
+
+def test_an_overview_reads_on_from_the_lead_and_takes_a_table_it_meets_whole(composer: ExtractiveComposer) -> None:
+    contract = ("A climate contract is the plan through which a city sets out how it will reach climate neutrality. "
+                "The city writes it with its partners. The Commission endorses it with a label.\n\n"
+                "| Part | Name |\n| --- | --- |\n| 1 | Commitments |\n| 2 | Action Plan |\n| 3 | Investment Plan |\n\n"
+                "Many cities started from older plans.")
+    results = [passage(0, contract), passage(1, TWINNING)]
+    picks = composer.select("What is a climate contract?", results, "explore")
+    assert [p.text for p in picks] == [
+        "A climate contract is the plan through which a city sets out how it will reach climate neutrality.",
+        "The city writes it with its partners.", "The Commission endorses it with a label.",
+        "Part: 1; Name: Commitments.", "Part: 2; Name: Action Plan.", "Part: 3; Name: Investment Plan."]
