@@ -85,7 +85,7 @@ class SentenceVectors:
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
         if missing:
-            fresh = embedder.embed_documents([t for _, t in missing])
+            fresh = embedder.embed_sentences([t for _, t in missing])
             with self._lock:
                 self._vectors.update(zip(missing, fresh))
                 while len(self._vectors) > self._capacity:
