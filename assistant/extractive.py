@@ -302,8 +302,10 @@ def _in_context(picked: list[Candidate], everything: list[Candidate],
         return [before, pick] if before is not None else [pick]
 
     lead = picked[0]
-    if lead.is_item:  # a row or an item reads with its list: the three parts, not the first two
-        block = _siblings(lead, everything)
+    if lead.is_item:
+        # a row or an item reads with its list (the three parts, not the first two), without the rows on places
+        # the question did not ask about
+        block = [c for c in _siblings(lead, everything) if c.on_place]
     else:
         block = with_antecedent(lead)
         for _ in range(read_on):

@@ -201,12 +201,14 @@ def test_a_label_row_under_a_caption_names_the_columns() -> None:
 
 def test_a_table_row_comes_with_the_rows_of_its_table(composer: ExtractiveComposer) -> None:
     results = [passage(0, WAVES), passage(1, TWINNING)]
-    picks = composer.select("Which wave was Espoo labelled in?", results, "explore")
-    rows = [p for p in picks if p.source == 0]
+    picks = composer.select("Which label wave were the Nordic cities in?", results, "explore")
+    rows = [p for p in picks if p.is_item]
     assert [p.text for p in rows] == ["City: Lahti; Country: Finland; Wave: 2.",
                                       "City: Espoo; Country: Finland; Wave: 1.",
                                       "City: Malmö; Country: Sweden; Wave: 1."]
-    assert [p.shown_for_context for p in rows] == [True, False, True]
+    assert sum(not p.shown_for_context for p in rows) >= 1
+    espoo = [p for p in composer.select("Which wave was Espoo labelled in?", results, "explore") if p.is_item]
+    assert [p.text for p in espoo] == ["City: Espoo; Country: Finland; Wave: 1."]  # not the rows on other cities
 
 
 def test_sentences_closer_than_the_duplicate_level_are_not_picked_twice(composer: ExtractiveComposer) -> None:
@@ -278,3 +280,12 @@ def test_an_overview_reads_on_from_the_lead_and_takes_a_table_it_meets_whole(com
         "A climate contract is the plan through which a city sets out how it will reach climate neutrality.",
         "The city writes it with its partners.", "The Commission endorses it with a label.",
         "Part: 1; Name: Commitments.", "Part: 2; Name: Action Plan.", "Part: 3; Name: Investment Plan."]
+
+
+def test_a_row_on_the_place_asked_about_comes_without_the_rows_on_other_places(composer: ExtractiveComposer) -> None:
+    countries = ("| Country | Mission Cities |\n| --- | --- |\n| Latvia | Liepāja, Riga |\n| Lithuania | Tauragė, "
+                 "Vilnius |\n| Netherlands | Amsterdam, Groningen, Rotterdam |\n| Poland | Kraków, Łódź, Rzeszów, "
+                 "Warsaw, Wrocław |\n| Portugal | Guimarães, Lisbon, Porto |")
+    picks = composer.select("Which cities in Poland are Mission Cities?", [passage(0, countries)], "explore")
+    assert picks[0].text == "Country: Poland; Mission Cities: Kraków, Łódź, Rzeszów, Warsaw, Wrocław."
+    assert not any(name in p.text for p in picks for name in ("Latvia", "Lithuania", "Netherlands", "Portugal"))
