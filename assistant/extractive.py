@@ -411,8 +411,8 @@ class ExtractiveComposer:
             path = _guide_path(pool, results)
             if len(path) >= MIN_PATH_STEPS:
                 return path[:MAX_PATH_STEPS]
-        picked = self._complete_lists(self._mmr(pool, vectors, scores, shape.max_sentences(mode),
-                                                          self.duplicate_at), everything)
+        picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at)
+        picked = self._complete_lists(picked, everything)
         if steps:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: (results[c.source].chunk_id, c.position))
         lead_block, rest = _in_context(picked, everything, DEFINITION_READ_ON if shape.definitional else 1)

@@ -182,17 +182,24 @@ def test_an_english_question_naming_lodz_is_answered_as_english(assistant: Assis
     assert not reply.answer.startswith("(Answer drawn from English sources.)")
 
 
-def test_an_on_topic_answer_without_the_amount_asked_for_is_an_abstention(settings: Settings, tmp_path: Path) -> None:
+def harbourtown(settings: Settings, tmp_path: Path, docs: dict[str, tuple[str, str, str]]) -> Assistant:
+    """An assistant over small made-up documents about Harbourtown: slug -> (title, body, topics)."""
     folder = tmp_path / "incoming"
-    write_md(folder, "ferry", "Harbourtown electric ferry",
-             "Harbourtown is replacing its diesel ferry with an electric ferry. The electric ferry pilot received a "
-             "grant from the national climate fund in 2024. The electric ferry charges at the quay in twelve minutes.",
-             topics="mobility")
-    write_md(folder, "bikes", "Harbourtown cargo bikes",
-             "Harbourtown lends cargo bikes to small shops. The cargo bike scheme costs €40,000 a year.",
-             topics="mobility")
+    for slug, (title, body, topics) in docs.items():
+        write_md(folder, slug, title, body, topics=topics)
     assert not sync([folder], settings).failed
-    assistant = Assistant(settings)
+    return Assistant(settings)
+
+
+def test_an_on_topic_answer_without_the_amount_asked_for_is_an_abstention(settings: Settings, tmp_path: Path) -> None:
+    assistant = harbourtown(settings, tmp_path, {
+        "ferry": ("Harbourtown electric ferry",
+                  "Harbourtown is replacing its diesel ferry with an electric ferry. The electric ferry pilot received "
+                  "a grant from the national climate fund in 2024. The electric ferry charges at the quay in twelve "
+                  "minutes.", "mobility"),
+        "bikes": ("Harbourtown cargo bikes",
+                  "Harbourtown lends cargo bikes to small shops. The cargo bike scheme costs €40,000 a year.",
+                  "mobility")})
     reply = assistant.ask("How big was the grant for Harbourtown's electric ferry pilot?")
     assert reply.abstained
     assert reply.answer.startswith("I did not find the amount you ask for in the passages that match your question.")
@@ -205,12 +212,10 @@ def test_an_on_topic_answer_without_the_amount_asked_for_is_an_abstention(settin
 
 def test_a_count_in_a_sentence_sharing_no_word_with_the_question_does_not_answer_it(settings: Settings,
                                                                                     tmp_path: Path) -> None:
-    folder = tmp_path / "incoming"
-    write_md(folder, "assembly", "Harbourtown citizens' assembly on climate",
-             "Harbourtown held a citizens' assembly on climate in the spring of 2023. The council later adopted 14 "
-             "of its proposals. Residents were drawn by lot to sit on the assembly.", topics="governance")
-    assert not sync([folder], settings).failed
-    assistant = Assistant(settings)
+    assistant = harbourtown(settings, tmp_path, {
+        "assembly": ("Harbourtown citizens' assembly on climate",
+                     "Harbourtown held a citizens' assembly on climate in the spring of 2023. The council later "
+                     "adopted 14 of its proposals. Residents were drawn by lot to sit on the assembly.", "governance")})
     reply = assistant.ask("How many residents sat on Harbourtown's citizens' assembly?")
     assert reply.abstained and "14 of its proposals" in reply.answer  # quoted as what the sources do say
     answered = assistant.ask("How many proposals did the Harbourtown council adopt from the citizens' assembly?")
@@ -218,12 +223,10 @@ def test_a_count_in_a_sentence_sharing_no_word_with_the_question_does_not_answer
 
 
 def test_an_answer_that_never_names_the_year_asked_about_is_an_abstention(settings: Settings, tmp_path: Path) -> None:
-    folder = tmp_path / "incoming"
-    write_md(folder, "ferry", "Harbourtown electric ferry",
-             "Harbourtown replaced its diesel ferry with an electric ferry in 2024. The electric ferry carries "
-             "300 passengers a day across the harbour.", topics="mobility")
-    assert not sync([folder], settings).failed
-    assistant = Assistant(settings)
+    assistant = harbourtown(settings, tmp_path, {
+        "ferry": ("Harbourtown electric ferry",
+                  "Harbourtown replaced its diesel ferry with an electric ferry in 2024. The electric ferry carries "
+                  "300 passengers a day across the harbour.", "mobility")})
     reply = assistant.ask("How many passengers did Harbourtown's ferry carry in 1995?")
     assert reply.abstained and reply.answer.startswith("I did not find the information on 1995 you ask for")
     assert "[1]" in reply.answer and reply.citations  # what the sources do say, still cited
