@@ -176,6 +176,8 @@ def _usable(sentence: str) -> bool:
 
 
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+# a sum of money, a percentage or a number with thousands separators: a value, never a column's name
+_AMOUNT = re.compile(r"[€£$]\s?\d|\d\s?(%|€)|\d[.,\s]\d{3}\b")
 
 
 def _cells(row: str) -> list[str]:
@@ -191,10 +193,11 @@ def _table_row(cells: list[str], header: list[str]) -> str:
 
 def _labels_columns(cells: list[str]) -> bool:
     """A row that names columns rather than holding values: an empty first cell, then two or more labels that
-    are not numbers (OCR'd tables often carry their real header under a caption row)."""
+    are not numbers and hold no amount (OCR'd tables often carry their real header under a caption row, while a
+    row such as "| | Total costs | € 21.827.000 |" is a value under a two-level row label)."""
     labels = [c for c in cells[1:] if c]
     return (len(cells) > 2 and not cells[0] and len(labels) >= 2
-            and not any(re.fullmatch(r"[-+\d.,\s%€]+", c) for c in labels))
+            and not any(re.fullmatch(r"[-+\d.,\s%€]+", c) or _AMOUNT.search(c) for c in labels))
 
 
 def _sentences(text: str) -> list[tuple[int, str, bool]]:

@@ -289,3 +289,11 @@ def test_a_row_on_the_place_asked_about_comes_without_the_rows_on_other_places(c
     picks = composer.select("Which cities in Poland are Mission Cities?", [passage(0, countries)], "explore")
     assert picks[0].text == "Country: Poland; Mission Cities: Kraków, Łódź, Rzeszów, Warsaw, Wrocław."
     assert not any(name in p.text for p in picks for name in ("Latvia", "Lithuania", "Netherlands", "Portugal"))
+
+
+def test_a_row_holding_an_amount_under_a_two_level_label_is_a_value_not_a_header() -> None:
+    outline = ("| Impact & cost | Indicator | Value |\n| --- | --- | --- |\n"
+               "| Impact & cost | GHG emissions reduction estimate | 14.342 t CO2eq |\n"
+               "|   | Total costs and costs by CO2eq unit | € 21.827.000 € 1.522 /t CO2 |")
+    rows = [c.text for c in candidates([passage(0, outline)])]
+    assert any("€ 21.827.000" in row for row in rows)
