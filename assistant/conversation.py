@@ -72,12 +72,14 @@ def standalone(question: str, history: list[str]) -> str:
             return re.sub(re.escape(names[0]), subject, previous, count=1)
         return f"{previous} {subject}"
     content = _content_words(question)
-    tokens = set(words(question))
-    refers_back = bool(tokens & _ANAPHORA) or bool(_CONTINUATION.match(question))
-    if refers_back or not content:
+    points_back = bool(set(words(question)) & _ANAPHORA) or not content
+    if points_back or _CONTINUATION.match(question):
+        # "and how long does twinning take?" names its own subject: only the earlier names frame it, not the
+        # earlier question's other words ("mid-sized city outside the 112 ...")
+        earlier = _entities(previous) + (_content_words(previous) if points_back else [])
         known = {fold(w) for w in content}
         carried: dict[str, str] = {}
-        for word in _entities(previous) + _content_words(previous):
+        for word in earlier:
             if fold(word) not in known and not any(fold(word) in fold(c) for c in carried.values()):
                 carried[fold(word)] = word
         if carried:

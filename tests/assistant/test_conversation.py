@@ -76,3 +76,12 @@ def test_greetings_and_sign_offs_are_not_searched(message: str, query: str) -> N
                                       "Thank you", "Care homes, schools and offices: which need retrofits first?"])
 def test_words_that_only_look_like_pleasantries_are_kept(question: str) -> None:
     assert standalone(question, []) == question
+
+
+def test_a_follow_up_naming_its_own_subject_carries_only_the_earlier_names() -> None:
+    start = "We are a mid-sized city outside the 112. How do we start working towards climate neutrality?"
+    assert standalone("and how long does twinning take?", [start]) == "and how long does twinning take?"
+    assert standalone("and how many partners signed?", ["What is in Milan's climate city contract?"]) == \
+        "and how many partners signed? (Milan)"
+    assert standalone("and how long does it take?", ["How does twinning work for Lahti?"]) == \
+        "and how long does it take? (Lahti twinning)"
