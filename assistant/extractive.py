@@ -55,7 +55,7 @@ _ACTIONS = frozenset("""
     check choose co-create co-design collect commit compare compile complete connect consider consult contact
     convene create decide define describe design develop discuss download draft embed engage establish estimate
     explore find fix follow form gather get give hire hold identify invite involve join keep launch learn list look
-    make map measure meet mobilise mobilize monitor name open organise organize pair pick pilot plan prepare present
+    make map measure meet mobilise mobilize monitor name open organise organize pair pick plan prepare present
     prioritise prioritize publish put read register report request reuse review run secure seek select send set
     share sign start submit take talk test track train translate understand update use visit work write
 """.split())
@@ -333,8 +333,9 @@ def _in_context(picked: list[Candidate], everything: list[Candidate],
 
 
 def _opens_with_action(text: str) -> bool:
-    first = re.match(r"[A-Za-z]+(-[A-Za-z]+)?", text)
-    return bool(first) and first.group(0).lower() in _ACTIONS
+    """Opens with a verb of action used as one: "Map your local actors", not "Map 3:", "Plan of ..." or "Start: 2021"."""
+    first = re.match(r"([A-Za-z]+(?:-[A-Za-z]+)?)\b(?!\s*[:\d]|\s+of\b)", text)
+    return bool(first) and first.group(1).lower() in _ACTIONS
 
 
 def _guide_path(pool: list[Candidate], results: list[SearchResult]) -> list[Candidate]:

@@ -297,3 +297,11 @@ def test_a_row_holding_an_amount_under_a_two_level_label_is_a_value_not_a_header
                "|   | Total costs and costs by CO2eq unit | € 21.827.000 € 1.522 /t CO2 |")
     rows = [c.text for c in candidates([passage(0, outline)])]
     assert any("€ 21.827.000" in row for row in rows)
+
+
+def test_a_list_of_labelled_facts_is_not_taken_for_a_path(composer: ExtractiveComposer) -> None:
+    facts = ("NetZeroCities at a glance:\n\n- Start: 1 October 2021, with the Mission.\n"
+             "- Plan of work: four years of support for the cities.\n- Call 1 (2022): 53 pilot cities selected.\n"
+             "- Report 2024: the platform widened its offer.\n\nCities can begin by registering on the portal.")
+    picks = composer.select("How do we start with NetZeroCities?", [passage(0, facts)], "start")
+    assert picks and not all(p.is_item for p in picks)
