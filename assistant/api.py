@@ -165,7 +165,8 @@ class Assistant:
         if unseen:  # years are written the same in every language: an answer that never names the year asked about
             return self._absent(reply, rendered[:2], missing=f"information on {' and '.join(unseen)}")
         steps = QuestionShape.of(reply.standalone_question).procedural
-        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps)
+        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps,
+                              [p.is_item for p in picks])
         return reply
 
     def _absent(self, reply: Reply, rendered: list[tuple[str, int]], missing: str = "") -> Reply:

@@ -15,6 +15,19 @@ def _sentence(text: str, n: int) -> str:
     return f"{text} [{n}]"
 
 
+def _flow(picks: list[tuple[str, int]], listed: list[bool]) -> str:
+    """Sentences as prose, but two or more list items or table rows in a row as a bulleted list of their own."""
+    blocks: list[list[str]] = []
+    bulleted: list[bool] = []
+    for i, (text, n) in enumerate(picks):
+        in_run = listed[i] and ((i > 0 and listed[i - 1]) or (i + 1 < len(picks) and listed[i + 1]))
+        if not blocks or bulleted[-1] != in_run:
+            blocks.append([])
+            bulleted.append(in_run)
+        blocks[-1].append(f"- {_sentence(text, n)}" if in_run else _sentence(text, n))
+    return "\n\n".join(("\n" if is_list else " ").join(block) for block, is_list in zip(blocks, bulleted))
+
+
 def _sources_list(citations: list[Citation]) -> str:
     lines = []
     for c in citations:
@@ -29,25 +42,27 @@ def _as_of(citations: list[Citation]) -> str:
 
 
 def render(mode: str, picks: list[tuple[str, int]], citations: list[Citation], suggestions: list[str],
-           foreign: bool = False, steps: bool = True) -> str:
+           foreign: bool = False, steps: bool = True, listed: list[bool] | None = None) -> str:
     """The answer text for ``mode`` from (sentence, citation number) picks; every sentence keeps its ``[n]``.
-    ``steps`` is false when a city officer's question asks for a fact rather than a way forward."""
+    ``steps`` is false when a city officer's question asks for a fact rather than a way forward; ``listed`` marks
+    the picks that are list items or table rows, shown as a list when several follow each other."""
     note = "(Answer drawn from English sources.)\n\n" if foreign else ""
+    listed = listed or [False] * len(picks)
     if mode == "start" and steps:
         steps = "\n".join(f"{i}. {_sentence(text, n)}" for i, (text, n) in enumerate(picks, start=1))
         return f"{note}Here is where to start, step by step:\n\n{steps}"
     if mode == "draft":
-        paragraphs: OrderedDict[int, list[str]] = OrderedDict()
-        lead_text, lead_n = picks[0]
-        paragraphs.setdefault(-1, []).append(_sentence(lead_text, lead_n))
-        for text, n in picks[1:]:
-            paragraphs.setdefault(n, []).append(_sentence(text, n))
-        body = "\n\n".join(" ".join(p) for p in paragraphs.values())
+        paragraphs: OrderedDict[int, list[tuple[tuple[str, int], bool]]] = OrderedDict()
+        paragraphs.setdefault(-1, []).append((picks[0], listed[0]))
+        for pick, is_item in zip(picks[1:], listed[1:]):
+            paragraphs.setdefault(pick[1], []).append((pick, is_item))
+        body = "\n\n".join(_flow([p for p, _ in paragraph], [i for _, i in paragraph])
+                             for paragraph in paragraphs.values())
         as_of = _as_of(citations)
         dated = f"\n\nThis reflects our sources as of {as_of}; please check the linked pages for updates." if as_of else ""
         return (f"Dear colleague,\n\nThank you for your message. {body}{dated}\n\nSources:\n"
                 f"{_sources_list(citations)}\n\n{SIGN_OFF}")
-    overview = " ".join(_sentence(text, n) for text, n in picks)
+    overview = _flow(picks, listed)
     more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == "explore" else ""
     return f"{note}{overview}" + (f"\n\nYou could also ask:\n{more}" if more else "")
 

@@ -36,7 +36,8 @@ def answer_body(reply: Reply) -> str:
     if reply.mode == "draft":
         body = body.split("Thank you for your message. ", 1)[1]
         body = re.split(r"\n\n(?:This reflects|Sources:)", body)[0]
-    return body.split("\n\nYou could also ask:")[0]
+    body = body.split("\n\nYou could also ask:")[0]
+    return re.sub(r"^- ", "", body, flags=re.M)  # list items and table rows shown as a list
 
 
 def cited_pieces(body: str) -> list[tuple[str, int]]:

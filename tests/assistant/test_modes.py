@@ -104,3 +104,15 @@ def test_an_abstention_quoting_the_sources_keeps_the_quote_and_a_draft_lists_the
     draft = render_abstention("draft", False, [], [], quote=quote, sources=cited)
     assert f"What they say: {quote}" in draft
     assert draft.split("Sources:\n")[1].startswith("[1] Pilot Cities Programme, section “Call 1” (2024-11-26)")
+
+
+def test_list_items_that_follow_each_other_are_shown_as_a_list_and_a_lone_one_as_prose() -> None:
+    picks = [("A contract has three parts.", 1), ("Part: 1; Name: Commitments.", 1), ("Part: 2; Name: Action Plan.", 1),
+             ("Cities started from older plans.", 2), ("Part: 3; Name: Investment Plan.", 1)]
+    answer = render("explore", picks, citations(), [], listed=[False, True, True, False, True])
+    assert answer == ("A contract has three parts. [1]\n\n- Part: 1; Name: Commitments. [1]\n"
+                      "- Part: 2; Name: Action Plan. [1]\n\nCities started from older plans. [2] "
+                      "Part: 3; Name: Investment Plan. [1]")
+    draft = render("draft", picks, citations(), [], listed=[False, True, True, False, True])
+    assert "A contract has three parts. [1]\n\n- Part: 1; Name: Commitments. [1]\n- Part: 2; Name: Action Plan. [1]" \
+        in draft
