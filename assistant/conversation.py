@@ -28,7 +28,8 @@ _SIGN_OFF = re.compile(
     r"(?<=[.!?,\n])(?:\s*(?:(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|regards|thanks(?: a lot| in advance)?|"
     r"thank you(?: very much| in advance)?|cheers|merci(?: d'avance| beaucoup)?|cordialement|danke(?: sch[öo]n)?|"
     r"mit freundlichen gr[üu](?:ß|ss)en|viele gr[üu](?:ß|ss)e|gracias|saludos|un saludo|grazie(?: mille)?|"
-    r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40})?\s*$", re.I)
+    r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40}|(?<=,\s)[A-ZÀ-Ý][^\n?]{0,39})?\s*$",
+    re.I)
 _GENERIC = STOPWORDS | {"much", "many", "long", "take", "does", "did", "cost", "mean", "work", "get", "give",
                         "tell", "more", "please", "about", "why", "when", "who", "where", "how", "what", "which"}
 

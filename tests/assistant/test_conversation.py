@@ -67,6 +67,7 @@ def test_a_follow_up_builds_on_the_last_standalone_question_not_the_user_words()
     ("Bonjour, quelles villes polonaises sont des villes de la Mission ? Merci d'avance",
      "quelles villes polonaises sont des villes de la Mission ?"),
     ("What does the twinning cost? Thank you very much!", "What does the twinning cost?"),
+    ("Can we still apply for twinning? Best regards, Ana", "Can we still apply for twinning?"),
 ])
 def test_greetings_and_sign_offs_are_not_searched(message: str, query: str) -> None:
     assert standalone(message, []) == query
