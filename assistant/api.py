@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant import offline  # noqa: F401
 from assistant.answer_types import AnswerType, years_named
+from assistant.asker import own_names, without_own_names
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
@@ -23,6 +24,7 @@ from assistant.relevance import (Evidence, assess, load_calibration, mentions, n
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
+from assistant.text import fold
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
@@ -37,6 +39,7 @@ class Grounds:
     model: str
     foreign: bool
     evidence: Evidence
+    query: str  # the question as searched and answered: without the asker's own city or country
 
 
 def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
@@ -67,15 +70,30 @@ class Assistant:
     def ground(self, question: str, search_filter: SearchFilter | None = None,
                model: str | None = None) -> Grounds:
         """Retrieve for a standalone question and judge whether the passages can answer it."""
-        results = self.engine.search(question, k=CONTEXT_PASSAGES, search_filter=search_filter)
-        foreign = query_language(question) != "en"
-        model = model or self.evidence_model(question)
-        places = named_places(question)
-        unknown = not foreign and unseen_names(question, self.engine.bm25)  # other languages capitalise nouns
+        query = self.searched_as(question)
+        results = self.engine.search(query, k=CONTEXT_PASSAGES, search_filter=search_filter)
+        foreign = query_language(query) != "en"
+        model = model or self.evidence_model(query)
+        places = named_places(query)
+        unknown = not foreign and unseen_names(query, self.engine.bm25)  # other languages capitalise nouns
         focused = [] if unknown else [
             r for r in results if all(mentions(r, p) for p in places)]
-        evidence = assess(question, focused, model, self.engine.bm25, self.calibration)
-        return Grounds(results, focused, model, foreign, evidence)
+        evidence = assess(query, focused, model, self.engine.bm25, self.calibration)
+        if not focused:  # nothing on the place or name asked about; whether the topic is ours, all passages tell
+            everywhere = assess(query, results, model, self.engine.bm25, self.calibration)
+            evidence = replace(evidence, off_topic=everywhere.off_topic)
+        return Grounds(results, focused, model, foreign, evidence, query)
+
+    def searched_as(self, question: str) -> str:
+        """The question without the asker's own city or country ("we are a town in Portugal", "I work for the city
+        of Kalmar"): it describes who asks, so it must neither narrow the sources nor, unknown to the corpus, make
+        the question unanswerable."""
+        own = {fold(name) for name in own_names(question)}
+        if not own:
+            return question
+        drop = {place for place in named_places(question) if set(fold(place).split()) <= own}
+        drop |= {name for name in unseen_names(question, self.engine.bm25) if fold(name) in own}
+        return without_own_names(question, drop)
 
     def evidence_model(self, question: str) -> str:
         """The embedding model whose similarity judges the evidence: the multilingual one for a question not in
@@ -128,7 +146,7 @@ class Assistant:
                 yield final
                 return
             base.notice = final.notice if final is not None else ""
-        reply = self._extractive(base, results, model, foreign)
+        reply = self._extractive(base, results, model, foreign, grounds.query)
         reply.timings_ms["compose"] = (time.perf_counter() - composed_at) * 1000
         reply.timings_ms["total"] = (time.perf_counter() - started) * 1000
         yield from _partials(reply)
@@ -140,9 +158,9 @@ class Assistant:
         return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
                                   (params["sentence_lo"], params["sentence_hi"]), weights, params["duplicate_at"])
 
-    def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool) -> Reply:
+    def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
-        picks = self.composer(model).select(reply.standalone_question, passages, reply.mode)
+        picks = self.composer(model).select(query, passages, reply.mode)
         chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer
         if not chosen or not chosen[0].on_place:  # nothing said about the place the question names
             return self._abstain(reply, results, None, time.perf_counter())
@@ -153,7 +171,7 @@ class Assistant:
         reply.citations = citations
         if states_absence(chosen[0].text) and chosen[0].lexical >= ABSENCE_COVERAGE:
             return self._absent(reply, rendered)
-        wanted = AnswerType.asked_by(reply.standalone_question)
+        wanted = AnswerType.asked_by(query)
         # a value counts in a sentence about the place asked for that does not say the value is missing and, for an
         # English question (word overlap means nothing across languages), that shares a term with the question:
         # "12" in a sentence on something else does not answer "how many residents ...?"
@@ -161,10 +179,10 @@ class Assistant:
                    for p in chosen):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         shown = " ".join(p.text for p in picks)
-        unseen = sorted(year for year in years_named(reply.standalone_question) if year not in shown)
+        unseen = sorted(year for year in years_named(query) if year not in shown)
         if unseen:  # years are written the same in every language: an answer that never names the year asked about
             return self._absent(reply, rendered[:2], missing=f"information on {' and '.join(unseen)}")
-        steps = QuestionShape.of(reply.standalone_question).procedural
+        steps = QuestionShape.of(query).procedural
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps,
                               [p.is_item for p in picks])
         return reply

@@ -41,8 +41,8 @@ def cosines(assistant: Assistant, questions: list[str], model: str) -> tuple[np.
     embedder = get_embedder(model, assistant.settings.threads)
     to_question, between = [np.zeros(0)], [np.zeros(0)]
     for question in questions:
-        query = standalone(question, [])
-        passages = assistant.ground(query, model=model).focused[:ANSWER_PASSAGES]
+        grounds = assistant.ground(standalone(question, []), model=model)
+        query, passages = grounds.query, grounds.focused[:ANSWER_PASSAGES]
         texts = [c.text for c in candidates(passages) if c.usable]
         if texts:
             vectors = sentence_vectors(embedder, texts)

@@ -53,7 +53,7 @@ def retrieve(assistant: Assistant, questions: list[Question]) -> list[Case]:
         query = standalone(question.q, [])
         grounds = assistant.ground(query)
         if grounds.focused:
-            cases.append(Case(question, query, grounds.focused[:ANSWER_PASSAGES], grounds.model))
+            cases.append(Case(question, grounds.query, grounds.focused[:ANSWER_PASSAGES], grounds.model))
     return cases
 
 

@@ -233,3 +233,20 @@ def test_an_answer_that_never_names_the_year_asked_about_is_an_abstention(settin
     assert "[1]" in reply.answer and reply.citations  # what the sources do say, still cited
     answered = assistant.ask("When did Harbourtown switch to an electric ferry?")
     assert not answered.abstained and "2024" in answered.answer
+
+
+def test_the_askers_own_city_or_country_neither_narrows_the_sources_nor_stops_the_answer(
+        assistant: Assistant) -> None:
+    unknown = assistant.ask("Hello, I work for the city of Kalmar. We are not one of the 112 Mission Cities. "
+                            "Where do we begin?", mode="start")
+    assert not unknown.abstained and unknown.citations
+    country = assistant.ask("We are a municipality of 60,000 inhabitants in Portugal, not a Mission City. How do we "
+                            "start working towards climate neutrality?", mode="start")
+    assert not country.abstained
+    assert country.citations[0].result.doc_id == "guidance/how-to-start-outside-the-mission"
+    assert_grounded(country)
+
+
+def test_a_question_about_a_city_the_corpus_does_not_know_is_near_topic_not_off_topic(assistant: Assistant) -> None:
+    reply = assistant.ask("How does Kalmar plan to reach climate neutrality?")
+    assert reply.abstained and reply.answer.startswith("My sources do not cover this question")
