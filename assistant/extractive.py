@@ -395,9 +395,9 @@ class ExtractiveComposer:
         scores = w.dense * dense + w.lexical * lexical + w.kind * kind + w.prior * prior + w.counted * counted
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
-        focus = self._place_focus(question, pool, results)
-        for candidate, weight in zip(pool, focus):
-            candidate.on_place = weight == 1.0
+        for candidate, weight in zip(everything, self._place_focus(question, everything, results)):
+            candidate.on_place = weight == 1.0  # list rows too, which are shown beside a pick but never scored
+        focus = np.asarray([1.0 if c.on_place else OTHER_PLACE_DISCOUNT for c in pool])
         scores = scores * focus
         top_pick = int(np.argmax(scores))
         steps = mode == "start" and shape.procedural

@@ -305,3 +305,12 @@ def test_a_list_of_labelled_facts_is_not_taken_for_a_path(composer: ExtractiveCo
              "- Report 2024: the platform widened its offer.\n\nCities can begin by registering on the portal.")
     picks = composer.select("How do we start with NetZeroCities?", [passage(0, facts)], "start")
     assert picks and not all(p.is_item for p in picks)
+
+
+def test_short_rows_beside_the_row_asked_about_are_left_out_when_they_name_other_places(
+        composer: ExtractiveComposer) -> None:
+    rows = ("The Mission Cities in each EU country are listed below.\n\n- Germany: Aachen, Münster.\n- Greece: Trikala.\n"
+            "- Italy: Bergamo, Bologna, Milan, Prato, Turin.\n- Latvia: Liepāja.")
+    picks = composer.select("Which Mission Cities are in Italy?", [passage(0, rows)], "explore")
+    assert any("Italy" in p.text for p in picks)
+    assert not any(name in p.text for p in picks for name in ("Germany", "Greece", "Latvia"))
