@@ -19,7 +19,7 @@ _PLACE_NOUN = (r"(?:city|town|municipality|region|council|county|metropolitan ar
                r"miastem|gminą)")
 _ABOUT_US = re.compile(
     r"\b(?:(?:we are|we're|i am|i'm|nous sommes|wir sind|somos|siamo|jesteśmy)\s+(?:(?:a|an|the|une?|eine|una?)\s+)?"
-    r"(?:[\w,-]+\s+){0,3}?" + _PLACE_NOUN + r"|(?:we are|we're|i am|i'm|(?:i|we) come) from|"
+    r"(?:[\w,-]+\s+){0,6}?" + _PLACE_NOUN + r"|(?:we are|we're|i am|i'm|(?:i|we) come) from|"
     r"(?:i|we) (?:work (?:for|at|in)|represent)|our (?:city|town|municipality|region|council|country)|"
     r"je travaille (?:pour|à)|notre (?:ville|commune|métropole)|ich arbeite (?:für|bei|in)|unsere (?:stadt|gemeinde)|"
     r"trabajo (?:para|en)|nuestr[oa] (?:ciudad|municipio)|lavoro (?:per|presso)|la nostra città|il nostro comune|"

@@ -32,3 +32,8 @@ def test_without_own_names_leaves_the_question_whole_otherwise() -> None:
 ])
 def test_a_clause_that_does_not_describe_the_asker_keeps_its_names(message: str) -> None:
     assert not own_names(message) & {"Klagenfurt", "Malmö", "Lahti"}
+
+
+def test_a_longer_self_description_still_names_the_askers_country() -> None:
+    assert own_names("Hi, I'm the climate coordinator of a small city in Slovenia. Which funding can we apply for?") \
+        == {"Slovenia"}
