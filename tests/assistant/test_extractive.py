@@ -127,14 +127,6 @@ def test_a_guide_whose_list_items_open_with_actions_gives_its_own_path_in_order(
     assert_quoted(picks, results)
 
 
-def test_a_list_of_things_is_not_taken_for_a_path(composer: ExtractiveComposer) -> None:
-    sectors = ("A city inventory covers five sectors:\n\n1. Stationary energy.\n2. Transportation and mobility.\n"
-               "3. Waste and wastewater.\n4. Industrial processes.\n5. Agriculture and land use.\n\n"
-               "Start the inventory early so that targets have a baseline.")
-    picks = composer.select("How do we start an emissions inventory?", [passage(0, sectors)], "start")
-    assert picks and not all(p.is_item for p in picks)
-
-
 def test_never_more_than_the_question_shape_allows(composer: ExtractiveComposer) -> None:
     results = [passage(0, LAHTI), passage(1, PILOTS), passage(2, TWINNING)]
     question = "How much did Lahti cut its emissions?"
@@ -299,11 +291,18 @@ def test_a_row_holding_an_amount_under_a_two_level_label_is_a_value_not_a_header
     assert any("€ 21.827.000" in row for row in rows)
 
 
-def test_a_list_of_labelled_facts_is_not_taken_for_a_path(composer: ExtractiveComposer) -> None:
-    facts = ("NetZeroCities at a glance:\n\n- Start: 1 October 2021, with the Mission.\n"
-             "- Plan of work: four years of support for the cities.\n- Call 1 (2022): 53 pilot cities selected.\n"
-             "- Report 2024: the platform widened its offer.\n\nCities can begin by registering on the portal.")
-    picks = composer.select("How do we start with NetZeroCities?", [passage(0, facts)], "start")
+@pytest.mark.parametrize(("text", "question"), [
+    ("A city inventory covers five sectors:\n\n1. Stationary energy.\n2. Transportation and mobility.\n"
+     "3. Waste and wastewater.\n4. Industrial processes.\n5. Agriculture and land use.\n\n"
+     "Start the inventory early so that targets have a baseline.", "How do we start an emissions inventory?"),
+    ("NetZeroCities at a glance:\n\n- Start: 1 October 2021, with the Mission.\n"
+     "- Plan of work: four years of support for the cities.\n- Call 1 (2022): 53 pilot cities selected.\n"
+     "- Report 2024: the platform widened its offer.\n\nCities can begin by registering on the portal.",
+     "How do we start with NetZeroCities?"),
+])
+def test_a_list_of_things_or_of_labelled_facts_is_not_taken_for_a_path(composer: ExtractiveComposer, text: str,
+                                                                        question: str) -> None:
+    picks = composer.select(question, [passage(0, text)], "start")
     assert picks and not all(p.is_item for p in picks)
 
 
