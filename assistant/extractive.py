@@ -338,12 +338,21 @@ def _opens_with_action(text: str) -> bool:
     return bool(first) and first.group(1).lower() in _ACTIONS
 
 
+def _in_guide(candidate: Candidate, results: list[SearchResult]) -> bool:
+    """From the best-ranked document, the guide a path of steps is taken from."""
+    return results[candidate.source].doc_id == results[0].doc_id
+
+
+def _guide_order(candidate: Candidate, results: list[SearchResult]) -> tuple[str, int]:
+    """Where a candidate stands in its document: chunk ids carry the chunk's position, zero-padded."""
+    return results[candidate.source].chunk_id, candidate.position
+
+
 def _guide_path(pool: list[Candidate], results: list[SearchResult]) -> list[Candidate]:
     """The best-ranked guide's own steps: its list items that open with an action, in the guide's order (a list
     can run across two of its passages)."""
-    guide = results[0].doc_id
-    steps = [c for c in pool if results[c.source].doc_id == guide and c.is_item and _opens_with_action(c.text)]
-    return sorted(steps, key=lambda c: (results[c.source].chunk_id, c.position))
+    steps = [c for c in pool if _in_guide(c, results) and c.is_item and _opens_with_action(c.text)]
+    return sorted(steps, key=lambda c: _guide_order(c, results))
 
 
 class ExtractiveComposer:
@@ -406,8 +415,7 @@ class ExtractiveComposer:
             discount = 0.0 if steps else ABSENCE_DISCOUNT
             scores = scores * np.asarray([discount if states_absence(c.text) else 1.0 for c in pool])
         if steps:  # one guide's path, not steps mixed from several: the best-ranked document only
-            guide = results[0].doc_id
-            scores = scores * np.asarray([float(results[c.source].doc_id == guide) for c in pool])
+            scores = scores * np.asarray([float(_in_guide(c, results)) for c in pool])
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)
@@ -418,7 +426,7 @@ class ExtractiveComposer:
         picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at)
         picked = self._complete_lists(picked, everything)
         if steps:  # steps keep the order their source gives them
-            return sorted(picked, key=lambda c: (results[c.source].chunk_id, c.position))
+            return sorted(picked, key=lambda c: _guide_order(c, results))
         lead_block, rest = _in_context(picked, everything, DEFINITION_READ_ON if shape.definitional else 1)
         if shape.definitional:  # an overview is the lead's own passage read on, then what space is left
             rest = rest[:max(0, shape.max_sentences(mode) - len(lead_block))]
