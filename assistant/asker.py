@@ -26,7 +26,7 @@ _ABOUT_US = re.compile(
     r"pracuję (?:w|dla)|nasze miasto|nasza gmina)\b"
     r"(?P<rest>(?:(?!\b(?:and|but|so|how|what|which|who|when|where|can|could|would|should|do|does|did|want|wants|"
     r"et|und|y|e|i|oraz)\b)[^.?!;])*)", re.I)
-_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'-]*(?:[ -][A-ZÀ-ÖØ-Þ][\wÀ-ÿ'-]*)*")
+_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'-]*")
 
 
 def own_names(message: str) -> set[str]:
@@ -35,7 +35,7 @@ def own_names(message: str) -> set[str]:
     inside, outside = set(), set()
     for match in _NAME.finditer(message):
         in_span = any(start <= match.start() < end for start, end in spans)
-        (inside if in_span else outside).update(match.group(0).split())
+        (inside if in_span else outside).add(match.group(0))
     mentioned_elsewhere = {fold(w) for w in outside}
     return {w for w in inside if fold(w) not in mentioned_elsewhere}
 
