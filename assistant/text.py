@@ -17,6 +17,9 @@ _ABBREVIATIONS = {
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9€£$])")
 _LIST_MARKER = re.compile(r"\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+# where an item starts in a list run into one line (a web page's <p>, a PDF's text layer): "1. A 2. B", "- A. - B"
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=\S)")
+_INLINE_BULLET = re.compile(r"\s•\s+|(?<=[.;:!?])\s+[-*]\s+(?=\S)")
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below between
@@ -38,18 +41,47 @@ def split_sentences(text: str) -> list[str]:
         if block.startswith("|"):
             sentences.append(block)
             continue
-        start = 0
-        for match in _SENTENCE_END.finditer(block):
-            candidate = block[start:match.start()].strip()
-            last_word = re.split(r"\s", candidate)[-1].rstrip(".").lower() if candidate else ""
-            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word) or _LIST_MARKER.fullmatch(candidate):
-                continue
-            if candidate:
-                sentences.append(candidate)
-            start = match.end()
-        tail = block[start:].strip()
-        if tail:
-            sentences.append(tail)
+        for item in _inline_items(block):
+            sentences.extend(_split_block(item))
+    return sentences
+
+
+def _inline_items(block: str) -> list[str]:
+    """A block cut before each item of a list run into one line. Numbers count as item markers only when they go
+    1, 2, 3 … from the block's start or a colon, so "In 2022, 100 cities" or "page 3." stays whole; dashes only
+    when the block opens with one and each follows a sentence's end."""
+    cuts: list[int] = []
+    expected = 1
+    for match in _INLINE_NUMBER.finditer(block):
+        if int(match.group(1)) != expected:
+            continue
+        if expected == 1 and block[:match.start()].strip() and not block[:match.start()].rstrip().endswith(":"):
+            continue
+        cuts.append(match.start())
+        expected += 1
+    if expected <= 2:
+        cuts = []
+    dashed = block.startswith(("- ", "* "))
+    cuts.extend(m.end() - len(m.group().lstrip()) for m in _INLINE_BULLET.finditer(block) if dashed or "•" in m.group())
+    bounds = sorted({0, *cuts, len(block)})
+    return [block[a:b].strip() for a, b in zip(bounds, bounds[1:]) if block[a:b].strip()]
+
+
+def _split_block(block: str) -> list[str]:
+    """A paragraph's sentences; abbreviations, initials and list markers do not end one."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(block):
+        candidate = block[start:match.start()].strip()
+        last_word = re.split(r"\s", candidate)[-1].rstrip(".").lower() if candidate else ""
+        if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word) or _LIST_MARKER.fullmatch(candidate):
+            continue
+        if candidate:
+            sentences.append(candidate)
+        start = match.end()
+    tail = block[start:].strip()
+    if tail:
+        sentences.append(tail)
     return sentences
 
 

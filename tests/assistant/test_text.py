@@ -34,6 +34,28 @@ def test_a_number_opening_a_paragraph_is_not_split_off() -> None:
         "1. Getting started is the first step.", "Then cities apply."]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("1. City Finance Specialists 2. Project Preparation 3. Neutral Capital Centre, which meets investors",
+     ["1. City Finance Specialists", "2. Project Preparation", "3. Neutral Capital Centre, which meets investors"]),
+    ("The Hub has work streams: 1. City Finance 2. Project Preparation",
+     ["The Hub has work streams:", "1. City Finance", "2. Project Preparation"]),
+    ("- Advice with the EIB. - Help pooling projects. - Introductions to funders.",
+     ["- Advice with the EIB.", "- Help pooling projects.", "- Introductions to funders."]),
+    ("Key actions • District heating • Solar on roofs", ["Key actions", "• District heating", "• Solar on roofs"]),
+])
+def test_a_list_run_into_one_line_is_cut_into_its_items(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "In 2022, 100 cities were picked and 3 of them were in Malta.",  # numbers that do not count up from 1
+    "The city - and its partners - agreed on 2 goals.",  # dashes in a paragraph that does not open with one
+    "See point 1. The city agreed 2. rounds of talks.",  # a "1." that neither opens the paragraph nor follows ":"
+])
+def test_numbers_and_dashes_in_prose_are_not_list_markers(text: str) -> None:
+    assert not any(s.startswith(("- ", "1.", "2.")) for s in split_sentences(text))
+
+
 def test_bullets_are_sentences_of_their_own_and_lose_their_marker_on_request() -> None:
     sentences = split_sentences("The label opens doors to:\n- EIB advice\n- the Capital Hub")
     assert sentences == ["The label opens doors to:", "- EIB advice", "- the Capital Hub"]
