@@ -200,10 +200,25 @@ def _labels_columns(cells: list[str]) -> bool:
             and not any(re.fullmatch(r"[-+\d.,\s%€]+", c) or _AMOUNT.search(c) for c in labels))
 
 
-def _sentences(text: str) -> list[tuple[int, str, bool]]:
-    """(position, answer-ready text, is list item or table row) for a passage; table headers become labels."""
+def _is_item(sentence: str) -> bool:
+    return bool(re.match(r"\s*([-*•]|\d+[.)])\s", sentence))
+
+
+def _heading_intro(heading: str) -> str | None:
+    """A heading over a list, read as the list's introduction: "## The four work streams" → "The four work
+    streams:" (web pages and guides often name a list only in the heading above it). A question is not one."""
+    text = clean_sentence(heading.lstrip("#").strip()).rstrip(".:;")
+    return None if text.endswith("?") else text + ":"
+
+
+def _sentences(text: str, section: str | None = None) -> list[tuple[int, str, bool]]:
+    """(position, answer-ready text, is list item or table row) for a passage; table headers become labels, and a
+    heading directly over a list (the passage's own section, when the passage opens with the list) its intro."""
     raw = split_sentences(text)
     out: list[tuple[int, str, bool]] = []
+    intro = _heading_intro(section.split(" > ")[-1]) if section and raw and _is_item(raw[0]) else None
+    if intro:
+        out.append((-1, intro, False))
     header: list[str] = []
     for position, sentence in enumerate(raw):
         stripped = sentence.strip()
@@ -222,8 +237,11 @@ def _sentences(text: str) -> list[tuple[int, str, bool]]:
             continue
         header = []
         if stripped.startswith("#"):
+            intro = _heading_intro(stripped) if position + 1 < len(raw) and _is_item(raw[position + 1]) else None
+            if intro:
+                out.append((position, intro, False))
             continue
-        out.append((position, clean_sentence(sentence), bool(re.match(r"\s*([-*•]|\d+[.)])\s", sentence))))
+        out.append((position, clean_sentence(sentence), _is_item(sentence)))
     return out
 
 
@@ -233,7 +251,7 @@ def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candi
     seen: set[str] = set()
     found: list[Candidate] = []
     for index, result in enumerate(results):
-        for position, text, item in _sentences(result.text)[:per_passage]:
+        for position, text, item in _sentences(result.text, result.section)[:per_passage]:
             usable = _usable(text)
             key = re.sub(r"\W+", " ", text.lower()).strip()
             if key in seen or not key or not (usable or item):

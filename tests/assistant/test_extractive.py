@@ -313,3 +313,25 @@ def test_short_rows_beside_the_row_asked_about_are_left_out_when_they_name_other
     picks = composer.select("Which Mission Cities are in Italy?", [passage(0, rows)], "explore")
     assert any("Italy" in p.text for p in picks)
     assert not any(name in p.text for p in picks for name in ("Germany", "Greece", "Latvia"))
+
+
+def test_a_heading_over_a_list_introduces_it() -> None:
+    inline = ("The Hub is the Mission's finance service.\n\n## The four work streams\n\n"
+              "1. City Finance Specialists 2. Project Preparation 3. Neutral Capital Centre")
+    found = [c.text for c in candidates([passage(0, inline)])]
+    assert found[:3] == ["The Hub is the Mission's finance service.", "The four work streams:",
+                         "City Finance Specialists."]
+
+
+def test_a_passage_opening_with_a_list_takes_its_section_as_the_intro(composer: ExtractiveComposer) -> None:
+    chunk = Chunk("hub::0002::x", "hub", "- City Finance Specialists\n- Project Preparation\n- Neutral Capital Centre",
+                  {"title": "The Capital Hub", "section": "The Capital Hub > The four work streams"})
+    results = [SearchResult(chunk, score=1.0, rank=1), passage(1, TWINNING)]
+    picks = composer.select("What are the work streams of the Hub?", results, "explore")
+    assert picks[0].text == ("The four work streams: City Finance Specialists; Project Preparation; "
+                             "Neutral Capital Centre.")
+
+
+def test_a_question_heading_is_not_read_as_an_intro() -> None:
+    text = "## What does it offer?\n\n- Advice on funding\n- Investor contacts"
+    assert not any(c.text.startswith("What does it offer") for c in candidates([passage(0, text)]))
