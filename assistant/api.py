@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant import offline  # noqa: F401
 from assistant.answer_types import AnswerType, years_named
-from assistant.asker import own_names, without_own_names
+from assistant.asker import own_names, self_descriptions, without_own_names
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
@@ -19,8 +19,8 @@ from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
-from assistant.relevance import (Evidence, assess, load_calibration, mentions, named_places, states_absence,
-                                 unseen_names)
+from assistant.places import mentions, named_places, place_spans
+from assistant.relevance import Evidence, assess, load_calibration, states_absence, unseen_names
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
@@ -88,12 +88,16 @@ class Assistant:
         """The question without the asker's own city or country ("we are a town in Portugal", "I work for the city
         of Kalmar"): it describes who asks, so it must neither narrow the sources nor, unknown to the corpus, make
         the question unanswerable."""
-        own = {fold(name) for name in own_names(question)}
-        if not own:
+        clauses = self_descriptions(question)
+        if not clauses:
             return question
-        drop = {place for place in named_places(question) if set(fold(place).split()) <= own}
-        drop |= {name for name in unseen_names(question, self.engine.bm25) if fold(name) in own}
-        return without_own_names(question, drop)
+        found = place_spans(question)
+        inside = {place for place, start, _ in found if any(a <= start < b for a, b in clauses)}
+        outside = {place for place, start, _ in found if not any(a <= start < b for a, b in clauses)}
+        cuts = [(start, end) for place, start, end in found if place in inside - outside]
+        own = {fold(name) for name in own_names(question)}
+        unknown = {name for name in unseen_names(question, self.engine.bm25) if fold(name) in own}
+        return without_own_names(question, unknown, cuts)
 
     def evidence_model(self, question: str) -> str:
         """The embedding model whose similarity judges the evidence: the multilingual one for a question not in

@@ -40,8 +40,21 @@ def own_names(message: str) -> set[str]:
     return {w for w in inside if fold(w) not in mentioned_elsewhere}
 
 
-def without_own_names(message: str, names: set[str]) -> str:
-    """The message as it is searched: the asker's own names left out."""
+def self_descriptions(message: str) -> list[tuple[int, int]]:
+    """The character spans of the clauses in which the asker describes themselves ("we are a small German town")."""
+    return [match.span() for match in _ABOUT_US.finditer(message)]
+
+
+def without_own_names(message: str, names: set[str], spans: list[tuple[int, int]] | None = None) -> str:
+    """The message as it is searched: the asker's own names left out, given as names or as character spans."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans or []):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        message = f"{message[:start]} {message[end:]}"
     for name in sorted(names, key=len, reverse=True):
         message = re.sub(rf"\b{re.escape(name)}\b", " ", message)
     return re.sub(r"[ \t]{2,}", " ", message).strip()

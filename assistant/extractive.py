@@ -17,9 +17,10 @@ import numpy as np
 from assistant.answer_types import counted_things, counts_one_of
 from assistant.bm25 import BM25Index
 from assistant.embeddings import Embedder
-from assistant.relevance import named_places, states_absence
+from assistant.places import named_places, names_place
+from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, fold, split_sentences, strip_bullet, word_count
+from assistant.text import analyse, split_sentences, strip_bullet, word_count
 
 _NUMBER_CUES = re.compile(
     r"\b(how (much|many|large|big)|budget|cost|costs|amount|grants?|funding|money|size|percent|share|target|"
@@ -464,8 +465,7 @@ class ExtractiveComposer:
         for candidate in pool:
             meta = results[candidate.source].chunk.metadata
             own = {str(meta.get("city", "")), str(meta.get("country", ""))}
-            text = fold(candidate.text)
-            about = own & set(places) or any(fold(p) in text for p in places)
+            about = own & set(places) or any(names_place(candidate.text, p) for p in places)
             weights.append(1.0 if about else OTHER_PLACE_DISCOUNT)
         return np.asarray(weights)
 

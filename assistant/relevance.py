@@ -95,27 +95,6 @@ def states_absence(sentence: str) -> bool:
     return bool(_ABSENCE.search(sentence))
 
 
-@lru_cache(maxsize=1)
-def _places() -> dict[str, str]:
-    from ingest.metadata import vocabulary
-
-    vocab = vocabulary()
-    names = [*vocab.get("cities", {}), *vocab.get("countries", [])]
-    return {fold(name): name for name in names if len(name) > 3}
-
-
-def named_places(question: str) -> list[str]:
-    """Cities and countries of the controlled vocabulary that the question names (accents optional)."""
-    folded = fold(question)
-    return [name for key, name in _places().items() if re.search(rf"\b{re.escape(key)}\b", folded)]
-
-
-def mentions(result: SearchResult, place: str) -> bool:
-    meta = result.chunk.metadata
-    haystack = fold(f"{result.title} {meta.get('city', '')} {meta.get('country', '')} {result.text}")
-    return fold(place) in haystack
-
-
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'][A-Za-zÀ-ÿ]+)?)\b")
 
 

@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.conversation import Conversation
 from assistant.filters import SearchFilter
 from assistant.modes import SIGN_OFF
-from assistant.relevance import mentions, named_places
+from assistant.places import mentions, named_places
 from assistant.replies import Reply
 from assistant.text import fold, words
 from ingest.indexer import sync
@@ -250,3 +250,15 @@ def test_the_askers_own_city_or_country_neither_narrows_the_sources_nor_stops_th
 def test_a_question_about_a_city_the_corpus_does_not_know_is_near_topic_not_off_topic(assistant: Assistant) -> None:
     reply = assistant.ask("How does Kalmar plan to reach climate neutrality?")
     assert reply.abstained and reply.answer.startswith("My sources do not cover this question")
+
+
+def test_a_country_named_by_its_adjective_in_any_language_focuses_the_answer(assistant: Assistant) -> None:
+    for question in ("Which German cities are Mission Cities?", "Welche deutschen Städte sind Missionsstädte?"):
+        reply = assistant.ask(question)
+        assert not reply.abstained and "Heidelberg" in reply.answer and "Sweden" not in reply.answer
+        assert_grounded(reply)
+
+
+def test_the_askers_own_country_named_by_its_adjective_is_context_too(assistant: Assistant) -> None:
+    assert assistant.searched_as("We are a small German town, not a Mission City. How do we start?") == (
+        "We are a small town, not a Mission City. How do we start?")

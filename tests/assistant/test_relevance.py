@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.bm25 import BM25Index
-from assistant.relevance import (coverage, load_calibration, mentions, named_places, states_absence,
-                                 update_calibration)
+from assistant.relevance import coverage, load_calibration, states_absence, update_calibration
 from tests.assistant.conftest import result
 
 
@@ -32,28 +31,6 @@ def test_sentences_saying_the_sources_lack_something(sentence: str) -> None:
 ])
 def test_ordinary_sentences_do_not_state_absence(sentence: str) -> None:
     assert not states_absence(sentence)
-
-
-@pytest.mark.parametrize("question, places", [
-    ("What is Malmo doing about heating?", ["Malmö"]),
-    ("What is Malmö doing about heating?", ["Malmö"]),
-    ("What about LODZ and krakow?", ["Kraków", "Łódź"]),
-    ("Which cities in Finland joined?", ["Finland"]),
-    ("What is The Hague doing?", ["The Hague"]),
-])
-def test_named_places_finds_cities_and_countries_with_or_without_accents(question: str, places: list[str]) -> None:
-    assert sorted(named_places(question)) == sorted(places)
-
-
-def test_named_places_matches_whole_names_only() -> None:
-    assert named_places("What is the best recipe for paella?") == []
-    assert named_places("Is Romeo a city? Does Lundby count?") == []
-
-
-def test_a_passage_mentions_a_place_by_text_or_metadata_without_accents() -> None:
-    assert mentions(result("Malmo opened a district heating plant."), "Malmö")
-    assert mentions(result("A harbour city's plan.", city="Malmö"), "Malmö")
-    assert not mentions(result("Lund opened a district heating plant."), "Malmö")
 
 
 def test_coverage_is_higher_for_the_passage_holding_the_rare_terms() -> None:
