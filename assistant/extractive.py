@@ -481,8 +481,10 @@ class ExtractiveComposer:
     @staticmethod
     def _mmr(pool: list[Candidate], vectors: np.ndarray, scores: np.ndarray, limit: int, duplicate_at: float,
              balance: float = 0.75, floor: float = 0.5) -> list[Candidate]:
-        """Greedy maximal-marginal-relevance pick; stops when what is left is much weaker than the best."""
+        """Greedy maximal-marginal-relevance pick; a sentence saying again what a pick says is passed over, and the
+        pick stops when what is left is much weaker than the best."""
         chosen: list[int] = []
+        passed: list[int] = []
         best = float(scores.max())
         while len(chosen) < min(limit, len(pool)):
             if chosen:
@@ -490,9 +492,12 @@ class ExtractiveComposer:
             else:
                 redundancy = np.zeros(len(pool))
             marginal = balance * scores - (1 - balance) * redundancy
-            marginal[chosen] = -np.inf
+            marginal[chosen + passed] = -np.inf
             index = int(np.argmax(marginal))
-            if chosen and (scores[index] < floor * best or redundancy[index] > duplicate_at):
+            if not np.isfinite(marginal[index]) or (chosen and scores[index] < floor * best):
                 break
+            if chosen and redundancy[index] > duplicate_at:
+                passed.append(index)
+                continue
             chosen.append(index)
         return [pool[i] for i in chosen]

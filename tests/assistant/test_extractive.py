@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from assistant.bm25 import BM25Index
@@ -335,3 +336,11 @@ def test_a_passage_opening_with_a_list_takes_its_section_as_the_intro(composer: 
 def test_a_question_heading_is_not_read_as_an_intro() -> None:
     text = "## What does it offer?\n\n- Advice on funding\n- Investor contacts"
     assert not any(c.text.startswith("What does it offer") for c in candidates([passage(0, text)]))
+
+
+def test_a_sentence_repeating_a_pick_is_passed_over_and_the_pick_goes_on() -> None:
+    pool = [Candidate("Nine German cities were selected.", 0, 0), Candidate("Nine German cities were chosen.", 1, 0),
+            Candidate("Aachen, Dortmund and Münster are among them.", 2, 0)]
+    vectors = np.asarray([[1.0, 0.0], [0.99, 0.141], [0.6, 0.8]])
+    picks = ExtractiveComposer._mmr(pool, vectors, np.asarray([1.0, 0.9, 0.6]), limit=3, duplicate_at=0.92)
+    assert [p.text for p in picks] == [pool[0].text, pool[2].text]
