@@ -14,17 +14,18 @@ from assistant.asker import own_names, self_descriptions, without_own_names
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
-from assistant.extractive import ABSENCE_COVERAGE, ExtractiveComposer, QuestionShape, SentenceWeights
+from assistant.extractive import (ABSENCE_COVERAGE, Candidate, ExtractiveComposer, QuestionShape, SentenceWeights,
+                                  candidates, refers_back)
 from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
-from assistant.places import mentions, named_places, place_spans
+from assistant.places import mentions, named_places, place_spans, without_places
 from assistant.relevance import Evidence, assess, load_calibration, states_absence, unseen_names
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
-from assistant.text import fold
+from assistant.text import analyse, fold
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
@@ -49,6 +50,26 @@ def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
     step = max(1, len(cuts) // pieces)
     for cut in cuts[:-1:step]:
         yield replace(reply, answer=reply.answer[:cut])
+
+
+def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passages: list[SearchResult],
+                 foreign: bool) -> bool:
+    """Whether a picked sentence gives the kind of value asked for: about the place asked about, not saying the
+    value is missing and, for an English question (word overlap means nothing across languages), sharing a term
+    with it besides the place's name, itself or through the next sentence that says "it" for it. "12" in a
+    sentence on something else does not answer "how many residents ...?", nor "Malmö ran a project worth SEK 10m"
+    "how big was Malmö's pilot grant?"."""
+    topic = set(analyse(without_places(query)))
+    following = {(c.source, c.position - 1): c.text for c in candidates(passages)}
+
+    def on_topic(pick: Candidate) -> bool:
+        if wanted is AnswerType.ANY:
+            return pick.lexical > 0
+        after = following.get((pick.source, pick.position), "")
+        return bool(topic & set(analyse(pick.text)) or (refers_back(after) and topic & set(analyse(after))))
+
+    return any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) and (foreign or on_topic(p))
+               for p in chosen)
 
 
 class Assistant:
@@ -176,11 +197,7 @@ class Assistant:
         if states_absence(chosen[0].text) and chosen[0].lexical >= ABSENCE_COVERAGE:
             return self._absent(reply, rendered)
         wanted = AnswerType.asked_by(query)
-        # a value counts in a sentence about the place asked for that does not say the value is missing and, for an
-        # English question (word overlap means nothing across languages), that shares a term with the question:
-        # "12" in a sentence on something else does not answer "how many residents ...?"
-        if not any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) and (foreign or p.lexical > 0)
-                   for p in chosen):
+        if not _gives_value(wanted, query, chosen, passages, foreign):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         shown = " ".join(p.text for p in picks)
         unseen = sorted(year for year in years_named(query) if year not in shown)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.text import fold
+from assistant.text import fold, without_spans
 
 # A clause in which the asker describes themselves ("we are a town of 60,000 in Portugal", "I work for the city of
 # Kalmar", "our town, Tartu,"), in English and the five other languages questions come in; it runs to the end of its
@@ -47,14 +47,7 @@ def self_descriptions(message: str) -> list[tuple[int, int]]:
 
 def without_own_names(message: str, names: set[str], spans: list[tuple[int, int]] | None = None) -> str:
     """The message as it is searched: the asker's own names left out, given as names or as character spans."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans or []):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    for start, end in reversed(merged):
-        message = f"{message[:start]} {message[end:]}"
+    message = without_spans(message, spans or [])
     for name in sorted(names, key=len, reverse=True):
         message = re.sub(rf"\b{re.escape(name)}\b", " ", message)
     return re.sub(r"[ \t]{2,}", " ", message).strip()

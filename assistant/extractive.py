@@ -201,6 +201,11 @@ def _labels_columns(cells: list[str]) -> bool:
             and not any(re.fullmatch(r"[-+\d.,\s%€]+", c) or _AMOUNT.search(c) for c in labels))
 
 
+def refers_back(sentence: str) -> bool:
+    """Whether a sentence opens by referring to the one before it ("It was ...", "This plan ...")."""
+    return bool(_ANAPHORIC.match(sentence))
+
+
 def _is_item(sentence: str) -> bool:
     return bool(re.match(r"\s*([-*•]|\d+[.)])\s", sentence))
 
@@ -320,7 +325,7 @@ def _in_context(picked: list[Candidate], everything: list[Candidate],
         return found
 
     def with_antecedent(pick: Candidate) -> list[Candidate]:
-        before = beside(pick, -1) if _ANAPHORIC.match(pick.text) else None
+        before = beside(pick, -1) if refers_back(pick.text) else None
         return [before, pick] if before is not None else [pick]
 
     lead = picked[0]

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant.retrieval import SearchResult
-from assistant.text import fold
+from assistant.text import fold, without_spans
 
 
 def _form(name: str) -> str:
@@ -92,3 +92,8 @@ def mentions(result: SearchResult, place: str) -> bool:
     """Whether a passage is about ``place``: its city or country, its title or its text names it."""
     meta = result.chunk.metadata
     return names_place(f"{result.title} {meta.get('city', '')} {meta.get('country', '')} {result.text}", place)
+
+
+def without_places(text: str) -> str:
+    """``text`` with every naming of a place left out: what it says besides where."""
+    return without_spans(text, [(start, end) for _, start, end in place_spans(text)])

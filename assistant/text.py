@@ -128,3 +128,16 @@ def analyse(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the given character spans (overlapping or not) each replaced by a space."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = f"{text[:start]} {text[end:]}"
+    return text

@@ -262,3 +262,10 @@ def test_a_country_named_by_its_adjective_in_any_language_focuses_the_answer(ass
 def test_the_askers_own_country_named_by_its_adjective_is_context_too(assistant: Assistant) -> None:
     assert assistant.searched_as("We are a small German town, not a Mission City. How do we start?") == (
         "We are a small town, not a Mission City. How do we start?")
+
+
+def test_a_value_counts_only_in_a_sentence_on_the_asked_topic_or_next_to_one(assistant: Assistant) -> None:
+    other_money = assistant.ask("How large was the pilot grant that Malmö received from NetZeroCities?")
+    assert other_money.abstained  # Malmö's SEK 10m project shares only the city's name with the question
+    referred = assistant.ask("How much money did Lahti get for its app that rewarded low-carbon trips?")
+    assert not referred.abstained and "€4.7 million" in referred.answer  # the next sentence names the app

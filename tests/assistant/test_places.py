@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.places import mentions, named_places, place_spans
+from assistant.places import mentions, named_places, place_spans, without_places
 from tests.assistant.conftest import result
 
 
@@ -62,3 +62,8 @@ def test_a_name_written_capitalised_in_the_vocabulary_counts_only_when_capitalis
 def test_a_text_naming_a_city_is_about_its_country_but_a_question_naming_it_asks_about_the_city() -> None:
     assert mentions(result("Our sources name eight: Aachen, Dortmund and Münster among them."), "Germany")
     assert named_places("How does Umeå set up its transition teams?") == ["Umeå"]
+
+
+def test_without_places_keeps_what_a_question_asks_besides_where() -> None:
+    assert without_places("How big was Malmö's grant in Sweden?").split() == ["How", "big", "was", "'s", "grant",
+                                                                              "in", "?"]

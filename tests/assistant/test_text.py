@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text import STOPWORDS, analyse, fold, split_sentences, strip_bullet, words
+from assistant.text import STOPWORDS, analyse, fold, split_sentences, strip_bullet, without_spans, words
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -93,3 +93,7 @@ def test_accents_are_optional_in_search_terms(typed: str, stored: str) -> None:
 def test_fold_keeps_words_apart_and_only_drops_marks() -> None:
     assert fold("Café Münster") == "cafe munster"
     assert words("Malmö's €1.5 million, Łódź") == ["malmo", "s", "1.5", "million", "lodz"]
+
+
+def test_without_spans_cuts_overlapping_spans_once() -> None:
+    assert without_spans("Bosnia and Herzegovina joined", [(0, 22), (11, 22)]) == "  joined"
