@@ -185,7 +185,8 @@ class Assistant:
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
-        picks = self.composer(model).select(query, passages, reply.mode)
+        composer = self.composer(model)
+        picks = composer.select(query, passages, reply.mode)
         chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer
         if not chosen or not chosen[0].on_place:  # nothing said about the place the question names
             return self._abstain(reply, results, None, time.perf_counter())
@@ -196,6 +197,8 @@ class Assistant:
         reply.citations = citations
         if states_absence(chosen[0].text) and chosen[0].lexical >= ABSENCE_COVERAGE:
             return self._absent(reply, rendered)
+        if not foreign and composer.said_missing(query, chosen[0], picks):  # the lead, then "the rest is not given"
+            return self._absent(reply, rendered[:2])
         wanted = AnswerType.asked_by(query)
         if not _gives_value(wanted, query, chosen, passages, foreign):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked

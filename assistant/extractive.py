@@ -402,6 +402,21 @@ class ExtractiveComposer:
             scores.append(sum(w for t, w in zip(terms, weights) if t in present) / total)
         return np.asarray(scores)
 
+    def said_missing(self, question: str, lead: Candidate, picks: list[Candidate]) -> bool:
+        """Whether the sentence right after the lead says the sources lack what the question asks beyond the
+        lead: it states an absence and holds most of the question's terms the lead does not ("Zagreb sets a 90%
+        cut." + "Which year it is measured against was not available." for "which base year ...?")."""
+        edge = max(lead.position, lead.ends_at)
+        after = next((p for p in picks if p.source == lead.source and p.position == edge + 1), None)
+        if after is None or not states_absence(after.text):
+            return False
+        rest = sorted(set(analyse(question)) - set(analyse(lead.text)))
+        if not rest:
+            return False
+        weights = self.bm25.idf(rest) if self.bm25 is not None else [1.0] * len(rest)
+        said = set(analyse(after.text))
+        return sum(w for t, w in zip(rest, weights) if t in said) / sum(weights) >= ABSENCE_COVERAGE
+
     def select(self, question: str, results: list[SearchResult], mode: str) -> list[Candidate]:
         """The sentences of the answer: the lead first, the others grouped by source in source order."""
         everything = candidates(results)

@@ -269,3 +269,16 @@ def test_a_value_counts_only_in_a_sentence_on_the_asked_topic_or_next_to_one(ass
     assert other_money.abstained  # Malmö's SEK 10m project shares only the city's name with the question
     referred = assistant.ask("How much money did Lahti get for its app that rewarded low-carbon trips?")
     assert not referred.abstained and "€4.7 million" in referred.answer  # the next sentence names the app
+
+
+def test_a_lead_followed_by_the_sources_saying_the_rest_is_missing_is_an_abstention(settings: Settings,
+                                                                                     tmp_path: Path) -> None:
+    assistant = harbourtown(settings, tmp_path, {
+        "target": ("Harbourtown climate target",
+                   "Harbourtown's climate contract sets a 75% cut in greenhouse gas emissions by 2030. Which base year "
+                   "the cut is measured against was not published. The city also plans a new tram line.",
+                   "climate-city-contract")})
+    reply = assistant.ask("Against which base year is Harbourtown's 75% cut measured?")
+    assert reply.abstained and "was not published" in reply.answer and reply.citations, reply.answer
+    answered = assistant.ask("How big a cut in emissions does Harbourtown's climate contract set for 2030?")
+    assert not answered.abstained and "75%" in answered.answer
