@@ -20,6 +20,7 @@ from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
+from assistant.ordinals import ordinals_asked, ordinals_in
 from assistant.places import mentions, named_places, place_spans, without_places
 from assistant.relevance import Evidence, assess, load_calibration, states_absence, unseen_names
 from assistant.replies import MODES, Reply, cite_in_order
@@ -206,6 +207,10 @@ class Assistant:
         unseen = sorted(year for year in years_named(query) if year not in shown)
         if unseen:  # years are written the same in every language: an answer that never names the year asked about
             return self._absent(reply, rendered[:2], missing=f"information on {' and '.join(unseen)}")
+        shown_ordinals = ordinals_in(shown)
+        other = [phrase for number, phrase in ordinals_asked(query).items() if number not in shown_ordinals]
+        if other:  # the first edition's figures do not answer a question on the second
+            return self._absent(reply, rendered[:2], missing=f"information on the {' and '.join(other)}")
         steps = QuestionShape.of(query).procedural
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps,
                               [p.is_item for p in picks])

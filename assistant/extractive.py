@@ -17,6 +17,7 @@ import numpy as np
 from assistant.answer_types import counted_things, counts_one_of
 from assistant.bm25 import BM25Index
 from assistant.embeddings import Embedder
+from assistant.ordinals import ordinals_asked, ordinals_in
 from assistant.places import named_places, names_place
 from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
@@ -64,7 +65,7 @@ DEFINITION_READ_ON = 3  # sentences read on after the lead of an overview ("What
 MIN_PATH_STEPS = 3
 MAX_PATH_STEPS = 8
 ABSENCE_DISCOUNT = 0.8
-OTHER_PLACE_DISCOUNT = 0.6
+OFF_FOCUS_DISCOUNT = 0.6  # a sentence on another place, or another wave or edition, than the question asks about
 ABSENCE_COVERAGE = 0.5
 _HAS_DATE = re.compile(r"\b(19|20)\d{2}\b|\b(january|february|march|april|may|june|july|august|september|october|"
                        r"november|december)\b|\b\d+\s*(months?|years?|weeks?)\b", re.I)
@@ -126,6 +127,7 @@ class Candidate:
     score: float = 0.0
     lexical: float = 0.0  # IDF-weighted share of the question's terms it contains
     on_place: bool = True  # about the city or country the question names (true when it names none)
+    on_ordinal: bool = True  # not about another wave, edition or cohort than the one the question names
     ends_at: int = -1  # the last position its text covers, when list items were appended to it
     shown_for_context: bool = False  # not picked itself: shown beside a pick that needs it to be understood
 
@@ -204,6 +206,13 @@ def _labels_columns(cells: list[str]) -> bool:
 def refers_back(sentence: str) -> bool:
     """Whether a sentence opens by referring to the one before it ("It was ...", "This plan ...")."""
     return bool(_ANAPHORIC.match(sentence))
+
+
+def _on_ordinal(candidate: Candidate, asked: set[int]) -> bool:
+    """Not about another member of the series asked about ("the first edition" for "the second edition"): it names
+    the one asked for, or none."""
+    shown = ordinals_in(candidate.text) if asked else set()
+    return not shown or bool(shown & asked)
 
 
 def _is_item(sentence: str) -> bool:
@@ -331,8 +340,8 @@ def _in_context(picked: list[Candidate], everything: list[Candidate],
     lead = picked[0]
     if lead.is_item:
         # a row or an item reads with its list (the three parts, not the first two), without the rows on places
-        # the question did not ask about
-        block = [c for c in _siblings(lead, everything) if c.on_place]
+        # or waves the question did not ask about
+        block = [c for c in _siblings(lead, everything) if c.on_place and c.on_ordinal]
     else:
         block = with_antecedent(lead)
         for _ in range(read_on):
@@ -441,12 +450,14 @@ class ExtractiveComposer:
         prior = np.asarray([_passage_score(results[c.source]) / top for c in pool])
         w = self.weights
         scores = w.dense * dense + w.lexical * lexical + w.kind * kind + w.prior * prior + w.counted * counted
-        # "The sources do not give X" answers the question only when it is the best match and covers the question's
-        # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
         for candidate, weight in zip(everything, self._place_focus(question, everything, results)):
             candidate.on_place = weight == 1.0  # list rows too, which are shown beside a pick but never scored
-        focus = np.asarray([1.0 if c.on_place else OTHER_PLACE_DISCOUNT for c in pool])
-        scores = scores * focus
+        asked = set(ordinals_asked(question))
+        for candidate in everything:
+            candidate.on_ordinal = _on_ordinal(candidate, asked)
+        scores = scores * np.asarray([1.0 if c.on_place and c.on_ordinal else OFF_FOCUS_DISCOUNT for c in pool])
+        # "The sources do not give X" answers the question only when it is the best match and covers the question's
+        # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
         top_pick = int(np.argmax(scores))
         steps = mode == "start" and shape.procedural
         if steps or not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
@@ -486,7 +497,7 @@ class ExtractiveComposer:
             meta = results[candidate.source].chunk.metadata
             own = {str(meta.get("city", "")), str(meta.get("country", ""))}
             about = own & set(places) or any(names_place(candidate.text, p) for p in places)
-            weights.append(1.0 if about else OTHER_PLACE_DISCOUNT)
+            weights.append(1.0 if about else OFF_FOCUS_DISCOUNT)
         return np.asarray(weights)
 
     @staticmethod

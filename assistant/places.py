@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant.retrieval import SearchResult
-from assistant.text import fold, without_spans
+from assistant.text import fold, fold_with_offsets, without_spans
 
 
 def _form(name: str) -> str:
@@ -47,20 +47,9 @@ def _patterns(with_cities: bool = False) -> dict[str, tuple[re.Pattern[str] | No
     return {place: (_pattern(folded), _pattern(cased)) for place, (folded, cased) in forms.items()}
 
 
-def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each of its characters, the index of the character of ``text`` it came from."""
-    pieces: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        folded = fold(char)
-        pieces.append(folded)
-        offsets.extend([index] * len(folded))
-    return "".join(pieces), offsets
-
-
 def place_spans(text: str) -> list[tuple[str, int, int]]:
     """(place, start, end) for every naming of a place in ``text``, as character spans of ``text`` itself."""
-    folded, offsets = _folded_with_offsets(text)
+    folded, offsets = fold_with_offsets(text)
     spans = []
     for place, (any_case, as_written) in _patterns().items():
         for match in any_case.finditer(folded) if any_case else ():

@@ -108,6 +108,18 @@ def fold(text: str) -> str:
     return folded.replace("ł", "l").replace("ø", "o")
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each of its characters, the index of the character of ``text`` it came from, so a
+    match found in folded text can be cut from or quoted out of the text as written."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold(char)
+        pieces.append(folded)
+        offsets.extend([index] * len(folded))
+    return "".join(pieces), offsets
+
+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 
 

@@ -282,3 +282,15 @@ def test_a_lead_followed_by_the_sources_saying_the_rest_is_missing_is_an_abstent
     assert reply.abstained and "was not published" in reply.answer and reply.citations, reply.answer
     answered = assistant.ask("How big a cut in emissions does Harbourtown's climate contract set for 2030?")
     assert not answered.abstained and "75%" in answered.answer
+
+
+def test_an_answer_about_another_edition_than_the_one_asked_is_an_abstention(settings: Settings,
+                                                                              tmp_path: Path) -> None:
+    assistant = harbourtown(settings, tmp_path, {
+        "forum": ("Harbourtown climate forum",
+                  "Harbourtown runs a yearly climate forum for its residents. The first edition of the forum drew 180 "
+                  "participants. The forum is held in the harbour hall.", "engagement")})
+    reply = assistant.ask("How many participants came to the second edition of Harbourtown's climate forum?")
+    assert reply.abstained and "second edition" in reply.answer
+    answered = assistant.ask("How many participants came to the first edition of Harbourtown's climate forum?")
+    assert not answered.abstained and "180" in answered.answer

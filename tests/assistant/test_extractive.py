@@ -344,3 +344,10 @@ def test_a_sentence_repeating_a_pick_is_passed_over_and_the_pick_goes_on() -> No
     vectors = np.asarray([[1.0, 0.0], [0.99, 0.141], [0.6, 0.8]])
     picks = ExtractiveComposer._mmr(pool, vectors, np.asarray([1.0, 0.9, 0.6]), limit=3, duplicate_at=0.92)
     assert [p.text for p in picks] == [pool[0].text, pool[2].text]
+
+
+def test_rows_on_another_wave_than_the_one_asked_are_left_out(composer: ExtractiveComposer) -> None:
+    rows = ("| Wave | When | New labels |\n| --- | --- | --- |\n| Wave 1 | October 2023 | 10 |\n"
+            "| Wave 2 | March 2024 | 23 |\n| Wave 3 | October 2024 | 20 |")
+    picks = composer.select("How many new labels came in the second wave?", [passage(0, rows)], "explore")
+    assert picks[0].text.startswith("Wave: Wave 2") and not any("Wave 1" in p.text or "Wave 3" in p.text for p in picks)
