@@ -226,14 +226,11 @@ def _heading_intro(heading: str) -> str | None:
     return None if text.endswith("?") else text + ":"
 
 
-def _sentences(text: str, section: str | None = None) -> list[tuple[int, str, bool]]:
+def _sentences(text: str) -> list[tuple[int, str, bool]]:
     """(position, answer-ready text, is list item or table row) for a passage; table headers become labels, and a
-    heading directly over a list (the passage's own section, when the passage opens with the list) its intro."""
+    heading directly over a list the list's introduction."""
     raw = split_sentences(text)
     out: list[tuple[int, str, bool]] = []
-    intro = _heading_intro(section.split(" > ")[-1]) if section and raw and _is_item(raw[0]) else None
-    if intro:
-        out.append((-1, intro, False))
     header: list[str] = []
     for position, sentence in enumerate(raw):
         stripped = sentence.strip()
@@ -266,7 +263,7 @@ def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candi
     seen: set[str] = set()
     found: list[Candidate] = []
     for index, result in enumerate(results):
-        for position, text, item in _sentences(result.text, result.section)[:per_passage]:
+        for position, text, item in _sentences(result.text)[:per_passage]:
             usable = _usable(text)
             key = re.sub(r"\W+", " ", text.lower()).strip()
             if key in seen or not key or not (usable or item):

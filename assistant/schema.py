@@ -26,9 +26,16 @@ class Chunk:
         return str(self.metadata.get("title") or self.doc_id)
 
     def embedding_text(self) -> str:
-        """What the dense models read: the title and heading path give a passage the context it lost when cut."""
-        head = " — ".join(p for p in (self.title, self.metadata.get("section") or "") if p)
-        return f"{head}\n{self.text}" if head else self.text
+        """What the dense models read: the title and heading path give a passage the context it lost when cut (a
+        passage opening with its own heading is read without it: the path already says it)."""
+        section = str(self.metadata.get("section") or "")
+        head = " — ".join(p for p in (self.title, section) if p)
+        text = self.text
+        if section and text.startswith("#"):
+            first, _, rest = text.partition("\n")
+            if first.lstrip("#").strip() == section.split(" > ")[-1]:
+                text = rest.lstrip("\n")
+        return f"{head}\n{text}" if head else text
 
     def to_store_metadata(self) -> dict[str, Any]:
         """Metadata as the store keeps it: known keys only, no empty values."""

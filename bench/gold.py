@@ -41,14 +41,14 @@ def _norm(text: str) -> str:
 
 def citations_valid(reply: Reply) -> bool:
     """Every [n] in the answer has exactly one citation, every citation is used, and every word of each cited
-    sentence is in the passage it cites or its section heading, which the citation names (sentences are quoted,
-    list items joined and introduced by the heading above them, table rows labelled)."""
+    sentence is in the passage it cites (sentences are quoted, list items joined and introduced by the heading
+    over them, table rows labelled)."""
     markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer.split("\n\nSources:")[0])}
     numbers = [c.n for c in reply.citations]
     if len(numbers) != len(set(numbers)) or markers != set(numbers):
         return False
     for citation in reply.citations:
-        passage = set(re.findall(r"\w+", f"{citation.text} {citation.result.section or ''}".lower()))
+        passage = set(re.findall(r"\w+", citation.text.lower()))
         for sentence in citation.sentences:
             words = set(re.findall(r"\w+", sentence.lower()))
             if not words or not words <= passage:

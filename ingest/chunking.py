@@ -21,7 +21,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")
 
 
 # Bump when chunking logic changes, so the next sync re-chunks every file (vectors of unchanged text are reused).
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -158,18 +158,25 @@ def chunk_document(doc: LoadedDocument, doc_id: str, options: ChunkingOptions = 
     base["date_num"] = date_number(base.get("date", "")) or None
     base["path"] = str(doc.path)
     chunks: list[Chunk] = []
-    carry: tuple[str, _Section] | None = None
+    carry: tuple[str, _Section, int] | None = None  # a short section's text, its section, its heading's words
+    previous: list[str] | None = None
     for section in sections:
         pieces = _pack(section, options)
+        heading = ""
+        if section.path and section.path != previous and section.path[-1] != base.get("title"):
+            # the heading opens its section's first passage, so an answer can quote it ("Step 1: Meet your advisor")
+            heading = f"{'#' * len(section.path)} {section.path[-1]}"
+            pieces[0] = f"{heading}\n\n{pieces[0]}"
+        previous = section.path
         if carry:
-            heading = f"{'#' * len(section.path)} {section.path[-1]}\n\n" if section.path and section.path != carry[1].path else ""
-            pieces[0] = f"{carry[0]}\n\n{heading}{pieces[0]}"
-            owner = carry[1]
+            pieces[0] = f"{carry[0]}\n\n{pieces[0]}"
+            owner, opening = carry[1], carry[2]
             carry = None
         else:
-            owner = section
-        if len(pieces) == 1 and word_count(pieces[0]) < options.min_words and section is not sections[-1]:
-            carry = (pieces[0], owner)
+            owner, opening = section, word_count(heading)
+        # a passage is long enough by its text; the heading it opens with does not count
+        if len(pieces) == 1 and word_count(pieces[0]) - opening < options.min_words and section is not sections[-1]:
+            carry = (pieces[0], owner, opening)
             continue
         for i, piece in enumerate(pieces):
             source_section = owner if i == 0 else section

@@ -324,10 +324,9 @@ def test_a_heading_over_a_list_introduces_it() -> None:
                          "City Finance Specialists."]
 
 
-def test_a_passage_opening_with_a_list_takes_its_section_as_the_intro(composer: ExtractiveComposer) -> None:
-    chunk = Chunk("hub::0002::x", "hub", "- City Finance Specialists\n- Project Preparation\n- Neutral Capital Centre",
-                  {"title": "The Capital Hub", "section": "The Capital Hub > The four work streams"})
-    results = [SearchResult(chunk, score=1.0, rank=1), passage(1, TWINNING)]
+def test_a_passage_opening_with_a_heading_over_a_list_answers_with_the_list(composer: ExtractiveComposer) -> None:
+    text = "## The four work streams\n\n- City Finance Specialists\n- Project Preparation\n- Neutral Capital Centre"
+    results = [passage(0, text), passage(1, TWINNING)]
     picks = composer.select("What are the work streams of the Hub?", results, "explore")
     assert picks[0].text == ("The four work streams: City Finance Specialists; Project Preparation; "
                              "Neutral Capital Centre.")

@@ -22,8 +22,17 @@ def test_sections_keep_heading_path_and_never_cut_sentences() -> None:
     for chunk in chunks:
         assert chunk.text.rstrip().endswith("."), chunk.text[-80:]
         assert len(chunk.text.split()) <= options.max_words + options.overlap_words
-        assert all(s.endswith(".") for s in split_sentences(chunk.text))
+        assert all(s.endswith(".") for s in split_sentences(chunk.text) if not s.startswith("#"))
     assert chunks[0].metadata["date_num"] == 20240102
+
+
+def test_a_sections_first_passage_opens_with_its_heading_and_the_dense_text_does_not_repeat_it() -> None:
+    body = "# Doc\n\n## Step 1: Meet your advisor\n\nEach city gets an advisor.\n\n## Step 2: Join the Portal\n\n" + \
+           " ".join(SENTENCE.format(n=i) for i in range(60))
+    chunks = chunk_document(_doc(body), "doc", ChunkingOptions(min_words=1))
+    assert chunks[0].text.startswith("## Step 1: Meet your advisor\n\nEach city")
+    assert chunks[1].text.startswith("## Step 2: Join the Portal\n\nThe city plans 0")
+    assert chunks[0].embedding_text() == "Doc — Step 1: Meet your advisor\nEach city gets an advisor."
 
 
 def test_small_section_joins_the_next_and_tables_stay_whole() -> None:
@@ -39,7 +48,8 @@ def test_long_table_is_split_by_rows_with_its_header_repeated() -> None:
         f"| City number {i} with a long name | cut emissions by {i} percent against 1990 levels |" for i in range(80))
     chunks = chunk_document(_doc("## Targets\n\n" + table), "doc")
     assert len(chunks) > 1
-    assert all(c.text.startswith("| City | Target |\n|---|---|") for c in chunks)
+    assert chunks[0].text.startswith("# Targets\n\n| City | Target |\n|---|---|")
+    assert all(c.text.startswith("| City | Target |\n|---|---|") for c in chunks[1:])
 
 
 def test_ocr_noise_is_removed() -> None:
