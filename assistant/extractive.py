@@ -56,10 +56,11 @@ _ACTIONS = frozenset("""
     adopt agree align analyse analyze apply appoint ask assess attend book bring build calculate call celebrate
     check choose co-create co-design collect commit compare compile complete connect consider consult contact
     convene create decide define describe design develop discuss download draft embed engage establish estimate
-    explore find fix follow form gather get give hire hold identify invite involve join keep launch learn list look
-    make map measure meet mobilise mobilize monitor name open organise organize pair pick plan prepare present
-    prioritise prioritize publish put read register report request reuse review run secure seek select send set
-    share sign start submit take talk test track train translate understand update use visit work write
+    evaluate explore find fix follow form gather get give hire hold identify implement invite involve join keep
+    launch learn list look make map measure meet mobilise mobilize monitor move name open organise organize pair
+    pick plan prepare present prioritise prioritize publish put read receive register report request reuse review
+    run secure seek select send set share sign start submit take talk test track train translate understand update
+    use visit work write
 """.split())
 DEFINITION_READ_ON = 3  # sentences read on after the lead of an overview ("What is X?"); a list met is read whole
 MIN_PATH_STEPS = 3
@@ -178,6 +179,9 @@ def _usable(sentence: str) -> bool:
     return sum(ch.isalpha() for ch in stripped) >= 12
 
 
+# A numbered step heading, in the six languages: "## Step 1: Meet your city advisor", "## 2. Register on the Portal"
+_STEP_HEADING = re.compile(r"^#+\s*(?:step|phase|stage|[ée]tape|schritt|paso|fase|passo|krok|etap)\s*\d+\s*[:.–—-]\s*(.+)$"
+                           r"|^#+\s*\d+[.)]\s+(.+)$", re.I)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 # a sum of money, a percentage or a number with thousands separators: a value, never a column's name
 _AMOUNT = re.compile(r"[€£$]\s?\d|\d\s?(%|€)|\d[.,\s]\d{3}\b")
@@ -226,14 +230,26 @@ def _heading_intro(heading: str) -> str | None:
     return None if text.endswith("?") else text + ":"
 
 
+def _step_heading(heading: str) -> str | None:
+    """The action of a numbered step heading ("## Step 1: Meet your city advisor" → "Meet your city advisor"), when
+    it opens with one: a guide whose steps are its sections."""
+    match = _STEP_HEADING.match(heading)
+    action = (match.group(1) or match.group(2)).strip() if match else ""
+    return action if action and _opens_with_action(action) else None
+
+
 def _sentences(text: str) -> list[tuple[int, str, bool]]:
-    """(position, answer-ready text, is list item or table row) for a passage; table headers become labels, and a
-    heading directly over a list the list's introduction."""
+    """(position, answer-ready text, is list item or table row) for a passage; table headers become labels, a
+    heading directly over a list the list's introduction, and a numbered step heading a step, read with the first
+    sentence of its section ("Meet your city advisor: NZC assigns each Mission City a city advisor.")."""
     raw = split_sentences(text)
     out: list[tuple[int, str, bool]] = []
     header: list[str] = []
+    read_with_step = -1
     for position, sentence in enumerate(raw):
         stripped = sentence.strip()
+        if position == read_with_step:
+            continue
         if stripped.startswith("|"):
             if _TABLE_RULE.match(stripped):
                 continue
@@ -249,7 +265,16 @@ def _sentences(text: str) -> list[tuple[int, str, bool]]:
             continue
         header = []
         if stripped.startswith("#"):
-            intro = _heading_intro(stripped) if position + 1 < len(raw) and _is_item(raw[position + 1]) else None
+            following = raw[position + 1].strip() if position + 1 < len(raw) else ""
+            action = _step_heading(stripped)
+            if action and (not following or following.startswith(("#", "|")) or _is_item(following)):
+                out.append((position, clean_sentence(action), True))  # its list or table follows as it is
+                continue
+            if action:
+                out.append((position, f"{clean_sentence(action).rstrip('.')}: {clean_sentence(following)}", True))
+                read_with_step = position + 1
+                continue
+            intro = _heading_intro(stripped) if _is_item(following) else None
             if intro:
                 out.append((position, intro, False))
             continue

@@ -350,3 +350,14 @@ def test_rows_on_another_wave_than_the_one_asked_are_left_out(composer: Extracti
             "| Wave 2 | March 2024 | 23 |\n| Wave 3 | October 2024 | 20 |")
     picks = composer.select("How many new labels came in the second wave?", [passage(0, rows)], "explore")
     assert picks[0].text.startswith("Wave: Wave 2") and not any("Wave 1" in p.text or "Wave 3" in p.text for p in picks)
+
+
+def test_a_guide_whose_sections_are_numbered_steps_gives_them_as_its_path(composer: ExtractiveComposer) -> None:
+    guide = ("## Step 1: Meet your city advisor\n\nEach Mission City gets an advisor from NetZeroCities.\n\n"
+             "## Step 2: Register on the Portal\n\nThe Portal opened in September 2022 for all cities.\n\n"
+             "## Step 3: Write its three parts\n\n- Commitments\n- Action Plan\n- Investment Plan\n\n"
+             "## Who reviews it?\n\nThe Commission reviews every contract.")
+    picks = composer.select("How do we start as a Mission City?", [passage(0, guide), passage(1, TWINNING)], "start")
+    assert [p.text for p in picks] == [
+        "Meet your city advisor: Each Mission City gets an advisor from NetZeroCities.",
+        "Register on the Portal: The Portal opened in September 2022 for all cities.", "Write its three parts."]
