@@ -34,8 +34,8 @@ _LIST_CUES = re.compile(
     r"quel(le)?s|welche|cu[aá]les|quali|jakie|kt[oó]re)\b", re.I)
 _PROCEDURAL = re.compile(
     r"\b(how (do|can|should|to|would)|start|begin|first steps?|steps?|where (do|should|can) (we|i)|what should "
-    r"(we|i)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar)|"
-    r"come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+    r"(we|i)|what (happens|comes) (first|next)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|"
+    r"c[oó]mo (empezar|empezamos|comenzar)|come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 # "... and how much did it cost?": a second ask joined to the first, in the six languages questions come in.
 _ANOTHER_ASK = re.compile(
     r"\b(and (how|what|who|when|which|where|whether)|et (qui|que|quels?|quelles?|quand|combien|comment|où)|"
@@ -393,21 +393,25 @@ def _opens_with_action(text: str) -> bool:
     return bool(first) and first.group(1).lower() in _ACTIONS
 
 
-def _in_guide(candidate: Candidate, results: list[SearchResult]) -> bool:
-    """From the best-ranked document, the guide a path of steps is taken from."""
-    return results[candidate.source].doc_id == results[0].doc_id
-
-
 def _guide_order(candidate: Candidate, results: list[SearchResult]) -> tuple[str, int]:
     """Where a candidate stands in its document: chunk ids carry the chunk's position, zero-padded."""
     return results[candidate.source].chunk_id, candidate.position
 
 
-def _guide_path(pool: list[Candidate], results: list[SearchResult]) -> list[Candidate]:
-    """The best-ranked guide's own steps: its list items that open with an action, in the guide's order (a list
+def _steps_of(doc_id: str, pool: list[Candidate], results: list[SearchResult]) -> list[Candidate]:
+    """A document's own steps: its list items and step headings that open with an action, in its order (a list
     can run across two of its passages)."""
-    steps = [c for c in pool if _in_guide(c, results) and c.is_item and _opens_with_action(c.text)]
+    steps = [c for c in pool if results[c.source].doc_id == doc_id and c.is_item and _opens_with_action(c.text)]
     return sorted(steps, key=lambda c: _guide_order(c, results))
+
+
+def _guide(pool: list[Candidate], results: list[SearchResult]) -> str:
+    """The document a path of steps is taken from: the best-ranked one that gives a path, else the best-ranked
+    (a page on how cities were selected may outrank the guide on what to do next)."""
+    for doc_id in dict.fromkeys(r.doc_id for r in results):
+        if len(_steps_of(doc_id, pool, results)) >= MIN_PATH_STEPS:
+            return doc_id
+    return results[0].doc_id
 
 
 class ExtractiveComposer:
@@ -486,13 +490,14 @@ class ExtractiveComposer:
             # a list of first steps never includes "the sources do not say ...": that is not something to do
             discount = 0.0 if steps else ABSENCE_DISCOUNT
             scores = scores * np.asarray([discount if states_absence(c.text) else 1.0 for c in pool])
-        if steps:  # one guide's path, not steps mixed from several: the best-ranked document only
-            scores = scores * np.asarray([float(_in_guide(c, results)) for c in pool])
+        guide = _guide(pool, results)
+        if steps:  # one guide's path, not steps mixed from several
+            scores = scores * np.asarray([float(results[c.source].doc_id == guide) for c in pool])
         for candidate, score, overlap in zip(pool, scores, lexical):
             candidate.score = float(score)
             candidate.lexical = float(overlap)
         if shape.procedural:  # in every mode: "what are the steps of ...?" asks for the path too
-            path = _guide_path(pool, results)
+            path = _steps_of(guide, pool, results)
             if len(path) >= MIN_PATH_STEPS:
                 return path[:MAX_PATH_STEPS]
         picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at)

@@ -112,6 +112,16 @@ def test_a_path_of_first_steps_comes_from_the_best_ranked_guide_alone(composer: 
     assert [p.position for p in picks] == sorted(p.position for p in picks)
 
 
+def test_the_path_comes_from_the_best_ranked_document_that_gives_one(composer: ExtractiveComposer) -> None:
+    selection = ("Cities outside the 112 were not selected in 2022. The Commission said they would still get "
+                 "support. No second call to join the group was announced.")
+    results = [passage(0, selection), passage(1, STEPS)]
+    picks = composer.select("We are a city outside the 112. How do we start?", results, "start")
+    assert [p.text for p in picks] == ["Appoint a mission coordinator in the mayor's office.",
+                                       "Set up a transition team across departments.",
+                                       "Register on the NetZeroCities portal."]
+
+
 def test_a_guide_whose_list_items_open_with_actions_gives_its_own_path_in_order(composer: ExtractiveComposer) -> None:
     guide = ("Many cities want to act on climate. The offer has three parts.\n\n"
              "1. **Register on the Portal (open at any time).** It is the entry point.\n"
