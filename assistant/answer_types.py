@@ -18,8 +18,8 @@ _MONEY_ASK = re.compile(
     r"ile (kosztuje|pieni[eę]dzy))\b", re.I)
 _MONEY_QUANTITY = re.compile(
     r"\b(how (much|big|large)|what (was|is) the (size|amount|value)|size of|amount of|exact|total|combien|wie viel|"
-    r"wie hoch|cu[aá]nto|quanto|ile|(what|which|quel(le)?|welche[sn]?|qu[eé]|quale|jaki)\s+(\w+\s+)?"
-    r"(budget|presupuesto|bud[zż]et|haushalt|amount|sum|grant))\b", re.I)
+    r"wie hoch|cu[aá]nto|quanto|ile|(what|which|quel(le)?|welche[sn]?|qu[eé]|quale|jaki)\s+(\w+\s+){0,3}?"
+    r"(budget|presupuesto|bud[zż]et|haushalt|amount|sum|grant|costs?(?!-)|prices?))\b", re.I)
 _COUNT_ASK = re.compile(
     r"\b(how many|how much|number of|combien|wie viele?|cu[aá]nt[oa]s?|quant[ie]|quanto|ilu|ile)\b", re.I)
 _DATE_ASK = re.compile(
