@@ -17,17 +17,17 @@ from assistant.text import fold, fold_with_offsets
 # endings (Polish letters folded). Italian "secondo" also means "according to", so it counts only after an article;
 # Italian "primo/prima" (also "before") is left out.
 _WORDS = {
-    1: r"first|1st|premiere?s?|1ere?|erste[nrsm]?|primer[oa]?s?|pierwsz(?:y|a|ej|ego|ym|a|e)",
+    1: r"first|1st|premiere?s?|1ere?|erste[nrsm]?|primer[oa]?s?|pierwsz(?:y|a|ej|ego|ym|e)",
     2: r"second(?:e|es|s)?|2nd|deuxiemes?|2e|2eme|zweite[nrsm]?|segund[oa]s?|seconda|(?:il|nel|del|al|dal|lo|un) "
-       r"secondo|drug(?:i|a|iej|iego|im|a|ie)",
-    3: r"third|3rd|troisiemes?|3e|3eme|dritte[nrsm]?|tercer[oa]?s?|terz[oa]|trzeci(?:a|ej|ego|m|a|e)?",
-    4: r"fourth|4th|quatriemes?|4e|4eme|vierte[nrsm]?|cuart[oa]s?|quart[oa]|czwart(?:y|a|ej|ego|ym|a|e)",
-    5: r"fifth|5th|cinquiemes?|5e|5eme|funfte[nrsm]?|quint[oa]s?|piat(?:y|a|ej|ego|ym|a|e)",
-    6: r"sixth|6th|sixiemes?|6e|6eme|sechste[nrsm]?|sext[oa]s?|sest[oa]|szost(?:y|a|ej|ego|ym|a|e)",
-    7: r"seventh|7th|septiemes?|7e|7eme|siebte[nrsm]?|septim[oa]s?|settim[oa]|siodm(?:y|a|ej|ego|ym|a|e)",
-    8: r"eighth|8th|huitiemes?|8e|8eme|achte[nrsm]?|octav[oa]s?|ottav[oa]|osm(?:y|a|ej|ego|ym|a|e)",
-    9: r"ninth|9th|neuviemes?|9e|9eme|neunte[nrsm]?|noven[oa]s?|non[oa]|dziewiat(?:y|a|ej|ego|ym|a|e)",
-    10: r"tenth|10th|dixiemes?|10e|10eme|zehnte[nrsm]?|decim[oa]s?|dziesiat(?:y|a|ej|ego|ym|a|e)",
+       r"secondo|drug(?:i|a|iej|iego|im|ie)",
+    3: r"third|3rd|troisiemes?|3e|3eme|dritte[nrsm]?|tercer[oa]?s?|terz[oa]|trzeci(?:a|ej|ego|m|e)?",
+    4: r"fourth|4th|quatriemes?|4e|4eme|vierte[nrsm]?|cuart[oa]s?|quart[oa]|czwart(?:y|a|ej|ego|ym|e)",
+    5: r"fifth|5th|cinquiemes?|5e|5eme|funfte[nrsm]?|quint[oa]s?|piat(?:y|a|ej|ego|ym|e)",
+    6: r"sixth|6th|sixiemes?|6e|6eme|sechste[nrsm]?|sext[oa]s?|sest[oa]|szost(?:y|a|ej|ego|ym|e)",
+    7: r"seventh|7th|septiemes?|7e|7eme|siebte[nrsm]?|septim[oa]s?|settim[oa]|siodm(?:y|a|ej|ego|ym|e)",
+    8: r"eighth|8th|huitiemes?|8e|8eme|achte[nrsm]?|octav[oa]s?|ottav[oa]|osm(?:y|a|ej|ego|ym|e)",
+    9: r"ninth|9th|neuviemes?|9e|9eme|neunte[nrsm]?|noven[oa]s?|non[oa]|dziewiat(?:y|a|ej|ego|ym|e)",
+    10: r"tenth|10th|dixiemes?|10e|10eme|zehnte[nrsm]?|decim[oa]s?|dziesiat(?:y|a|ej|ego|ym|e)",
 }
 # A member of a series written with its number: "Wave 2", "Wave: 2", "wave-5", "Cohort 3", "Call 2".
 _NUMBERED = re.compile(r"\b(?:waves?|rounds?|calls?|cohorts?|editions?|phases?|stages?|batch(?:es)?|parts?|"
