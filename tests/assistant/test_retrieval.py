@@ -145,7 +145,7 @@ def test_a_joined_passage_names_every_chunk_it_joined(engine: SearchEngine) -> N
 def test_a_passage_ending_on_a_colon_comes_with_what_follows(engine: SearchEngine) -> None:
     results = engine.search("how does a town join the lighthouse network", k=1,
                             search_filter=SearchFilter(doc_id=("lighthouse",)))
-    assert results[0].text.startswith("The lighthouse network welcomes coastal towns")
+    assert results[0].text.startswith("## Joining\n\nThe lighthouse network welcomes coastal towns")
     assert "Sign the lighthouse charter at the annual meeting of members." in results[0].text
 
 
