@@ -60,17 +60,19 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
     with it besides the place's name, itself or through the next sentence that says "it" for it. "12" in a
     sentence on something else does not answer "how many residents ...?", nor "Malmö ran a project worth SEK 10m"
     "how big was Malmö's pilot grant?"."""
+    valued = [p for p in chosen if wanted.held_by(p.text) and p.on_place and not states_absence(p.text)]
+    if foreign or not valued:
+        return bool(valued)
+    if wanted is AnswerType.ANY:
+        return any(p.lexical > 0 for p in valued)
     topic = set(analyse(without_places(query)))
     following = {(c.source, c.position - 1): c.text for c in candidates(passages)}
 
     def on_topic(pick: Candidate) -> bool:
-        if wanted is AnswerType.ANY:
-            return pick.lexical > 0
         after = following.get((pick.source, pick.position), "")
         return bool(topic & set(analyse(pick.text)) or (refers_back(after) and topic & set(analyse(after))))
 
-    return any(wanted.held_by(p.text) and p.on_place and not states_absence(p.text) and (foreign or on_topic(p))
-               for p in chosen)
+    return any(on_topic(p) for p in valued)
 
 
 class Assistant:
