@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.text import fold, fold_with_offsets
+from assistant.text import STOPWORDS, fold, fold_with_offsets
 
 # Ordinal words by number, accent-folded, in English, French, German, Spanish, Italian and Polish, with their
 # endings (Polish letters folded). Italian "secondo" also means "according to", so it counts only after an article;
@@ -39,16 +39,28 @@ def _patterns() -> dict[int, re.Pattern[str]]:
     return {number: re.compile(rf"\b(?:{words})\b") for number, words in _WORDS.items()}
 
 
+def _counted_end(folded: str, start: int, most: int = 4) -> int:
+    """Where the words naming what an ordinal counts end: the words after it up to a little word or a stop
+    ("second edition" of ..., "third Mission Board meeting"?)."""
+    end = start
+    for _ in range(most):
+        word = re.match(r"\s+([\w-]+)", folded[end:])
+        if not word or word.group(1) in STOPWORDS:
+            break
+        end += word.end()
+    return end
+
+
 def ordinals_asked(question: str) -> dict[int, str]:
     """The ordinals a question names (as a word from two to ten, or a numbered member of a series: "wave 2"), each
-    with the words naming it and the one after, as written ("second edition"), for saying what is missing."""
+    with the words naming it and what it counts, as written ("second edition", "third Mission Board meeting"), for
+    saying what is missing."""
     folded, offsets = fold_with_offsets(question)
     spans: dict[int, tuple[int, int]] = {}
     for number, pattern in _patterns().items():
         match = pattern.search(folded) if number > 1 else None
         if match:
-            following = re.match(r"\s+[\w-]+", folded[match.end():])
-            spans[number] = (match.start(), match.end() + (following.end() if following else 0))
+            spans[number] = (match.start(), _counted_end(folded, match.end()))
     for match in _NUMBERED.finditer(folded):
         if 0 < int(match.group(1)) <= 10:
             spans.setdefault(int(match.group(1)), match.span())

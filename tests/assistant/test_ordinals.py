@@ -15,6 +15,7 @@ from assistant.ordinals import ordinals_asked, ordinals_in
     ("Quali città sono nella seconda ondata?", {2: "seconda ondata"}),
     ("Które miasta były w drugiej fali?", {2: "drugiej fali"}),
     ("Which cities were in Wave 4?", {4: "Wave 4"}),
+    ("What was decided at the third Mission Board meeting?", {3: "third Mission Board meeting"}),
 ])
 def test_a_question_names_a_member_of_a_series_in_six_languages(question: str, asked: dict[int, str]) -> None:
     assert ordinals_asked(question) == asked
