@@ -115,10 +115,10 @@ class Assistant:
         clauses = self_descriptions(question)
         if not clauses:
             return question
-        found = place_spans(question)
-        inside = {place for place, start, _ in found if any(a <= start < b for a, b in clauses)}
-        outside = {place for place, start, _ in found if not any(a <= start < b for a, b in clauses)}
-        cuts = [(start, end) for place, start, end in found if place in inside - outside]
+        found = [(place, start, end, any(a <= start < b for a, b in clauses))
+                 for place, start, end in place_spans(question)]
+        named_elsewhere = {place for place, _, _, inside in found if not inside}
+        cuts = [(start, end) for place, start, end, _ in found if place not in named_elsewhere]
         own = {fold(name) for name in own_names(question)}
         unknown = {name for name in unseen_names(question, self.engine.bm25) if fold(name) in own}
         return without_own_names(question, unknown, cuts)

@@ -21,7 +21,7 @@ from assistant.ordinals import ordinals_asked, ordinals_in
 from assistant.places import named_places, names_place
 from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, split_sentences, strip_bullet, word_count
+from assistant.text import analyse, is_list_item, split_sentences, strip_bullet, word_count
 
 _NUMBER_CUES = re.compile(
     r"\b(how (much|many|large|big)|budget|cost|costs|amount|grants?|funding|money|size|percent|share|target|"
@@ -180,8 +180,8 @@ def _usable(sentence: str) -> bool:
 
 
 # A numbered step heading, in the six languages: "## Step 1: Meet your city advisor", "## 2. Register on the Portal"
-_STEP_HEADING = re.compile(r"^#+\s*(?:step|phase|stage|[ée]tape|schritt|paso|fase|passo|krok|etap)\s*\d+\s*[:.–—-]\s*(.+)$"
-                           r"|^#+\s*\d+[.)]\s+(.+)$", re.I)
+_STEP_HEADING = re.compile(r"^#+\s*(?:step|phase|stage|[ée]tape|schritt|paso|fase|passo|krok|etap)\s*\d+\s*[:.–—-]"
+                           r"\s*(.+)$|^#+\s*\d+[.)]\s+(.+)$", re.I)
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 # a sum of money, a percentage or a number with thousands separators: a value, never a column's name
 _AMOUNT = re.compile(r"[€£$]\s?\d|\d\s?(%|€)|\d[.,\s]\d{3}\b")
@@ -212,15 +212,21 @@ def refers_back(sentence: str) -> bool:
     return bool(_ANAPHORIC.match(sentence))
 
 
+def _on_place(candidate: Candidate, places: list[str], results: list[SearchResult]) -> bool:
+    """About the city or country the question names, when it names one: a row on Norway in a table of all
+    countries does not answer a question on Poland."""
+    if not places:
+        return True
+    meta = results[candidate.source].chunk.metadata
+    own = {str(meta.get("city", "")), str(meta.get("country", ""))}
+    return bool(own & set(places)) or any(names_place(candidate.text, p) for p in places)
+
+
 def _on_ordinal(candidate: Candidate, asked: set[int]) -> bool:
     """Not about another member of the series asked about ("the first edition" for "the second edition"): it names
     the one asked for, or none."""
     shown = ordinals_in(candidate.text) if asked else set()
     return not shown or bool(shown & asked)
-
-
-def _is_item(sentence: str) -> bool:
-    return bool(re.match(r"\s*([-*•]|\d+[.)])\s", sentence))
 
 
 def _heading_intro(heading: str) -> str | None:
@@ -267,18 +273,16 @@ def _sentences(text: str) -> list[tuple[int, str, bool]]:
         if stripped.startswith("#"):
             following = raw[position + 1].strip() if position + 1 < len(raw) else ""
             action = _step_heading(stripped)
-            if action and (not following or following.startswith(("#", "|")) or _is_item(following)):
-                out.append((position, clean_sentence(action), True))  # its list or table follows as it is
-                continue
-            if action:
+            prose = bool(following) and not following.startswith(("#", "|")) and not is_list_item(following)
+            if action and prose:
                 out.append((position, f"{clean_sentence(action).rstrip('.')}: {clean_sentence(following)}", True))
                 read_with_step = position + 1
-                continue
-            intro = _heading_intro(stripped) if _is_item(following) else None
-            if intro:
+            elif action:  # its list or table follows as it is
+                out.append((position, clean_sentence(action), True))
+            elif is_list_item(following) and (intro := _heading_intro(stripped)):
                 out.append((position, intro, False))
             continue
-        out.append((position, clean_sentence(sentence), _is_item(sentence)))
+        out.append((position, clean_sentence(sentence), is_list_item(sentence)))
     return out
 
 
@@ -476,10 +480,9 @@ class ExtractiveComposer:
         prior = np.asarray([_passage_score(results[c.source]) / top for c in pool])
         w = self.weights
         scores = w.dense * dense + w.lexical * lexical + w.kind * kind + w.prior * prior + w.counted * counted
-        for candidate, weight in zip(everything, self._place_focus(question, everything, results)):
-            candidate.on_place = weight == 1.0  # list rows too, which are shown beside a pick but never scored
-        asked = set(ordinals_asked(question))
-        for candidate in everything:
+        places, asked = named_places(question), set(ordinals_asked(question))
+        for candidate in everything:  # list rows too, which are shown beside a pick but never scored
+            candidate.on_place = _on_place(candidate, places, results)
             candidate.on_ordinal = _on_ordinal(candidate, asked)
         scores = scores * np.asarray([1.0 if c.on_place and c.on_ordinal else OFF_FOCUS_DISCOUNT for c in pool])
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
@@ -511,21 +514,6 @@ class ExtractiveComposer:
                 rest.pop()
         rest.sort(key=lambda c: (c.source, c.position))
         return [*lead_block, *rest]
-
-    @staticmethod
-    def _place_focus(question: str, pool: list[Candidate], results: list[SearchResult]) -> np.ndarray:
-        """Discount sentences about other places when the question names a city or country: a row on Norway
-        in a table of all countries does not answer a question on Poland."""
-        places = named_places(question)
-        if not places:
-            return np.ones(len(pool))
-        weights = []
-        for candidate in pool:
-            meta = results[candidate.source].chunk.metadata
-            own = {str(meta.get("city", "")), str(meta.get("country", ""))}
-            about = own & set(places) or any(names_place(candidate.text, p) for p in places)
-            weights.append(1.0 if about else OFF_FOCUS_DISCOUNT)
-        return np.asarray(weights)
 
     @staticmethod
     def _complete_lists(picked: list[Candidate], everything: list[Candidate]) -> list[Candidate]:

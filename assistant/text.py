@@ -85,6 +85,11 @@ def _split_block(block: str) -> list[str]:
     return sentences
 
 
+def is_list_item(sentence: str) -> bool:
+    """Whether a sentence is a list item: it opens with a bullet or a number ("- ", "• ", "2. ")."""
+    return bool(_BULLET.match(sentence))
+
+
 def strip_bullet(sentence: str) -> str:
     """A list item without its bullet or number."""
     return _BULLET.sub("", sentence, count=1)
