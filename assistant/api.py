@@ -30,6 +30,9 @@ from assistant.text import analyse, fold
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
+# Words that phrase a request rather than name its topic ("tell me about ...", "give an overview of ...").
+REQUEST_TERMS = frozenset(analyse("tell explain describe give show know overview summary summarise summarize "
+                                  "information info details please"))
 
 
 @dataclass
@@ -63,9 +66,9 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
     valued = [p for p in chosen if wanted.held_by(p.text) and p.on_place and not states_absence(p.text)]
     if foreign or not valued:
         return bool(valued)
-    if wanted is AnswerType.ANY:
+    topic = set(analyse(without_places(query))) - REQUEST_TERMS
+    if wanted is AnswerType.ANY and not topic:  # "Tell me about Lahti": the place is the whole topic
         return any(p.lexical > 0 for p in valued)
-    topic = set(analyse(without_places(query)))
     following = {(c.source, c.position - 1): c.text for c in candidates(passages)}
 
     def on_topic(pick: Candidate) -> bool:

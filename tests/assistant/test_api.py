@@ -271,6 +271,14 @@ def test_a_value_counts_only_in_a_sentence_on_the_asked_topic_or_next_to_one(ass
     assert not referred.abstained and "€4.7 million" in referred.answer  # the next sentence names the app
 
 
+def test_an_answer_sharing_only_the_place_name_with_the_question_is_an_abstention(assistant: Assistant) -> None:
+    salary = assistant.ask("What is the salary of the mayor of Milan?")
+    assert salary.abstained and salary.citations  # Milan's contract is quoted as what the sources do say
+    assert not assistant.ask("Tell me about Lahti").abstained  # the place is the whole topic
+    assembly = assistant.ask("What is Milan's citizens' assembly?")
+    assert not assembly.abstained and "90 residents" in assembly.answer
+
+
 def test_a_lead_followed_by_the_sources_saying_the_rest_is_missing_is_an_abstention(settings: Settings,
                                                                                      tmp_path: Path) -> None:
     assistant = harbourtown(settings, tmp_path, {
