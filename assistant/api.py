@@ -26,7 +26,7 @@ from assistant.relevance import Evidence, assess, load_calibration, states_absen
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
-from assistant.text import analyse, fold
+from assistant.text import analyse, fold, question_terms
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
@@ -66,7 +66,7 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
     valued = [p for p in chosen if wanted.held_by(p.text) and p.on_place and not states_absence(p.text)]
     if foreign or not valued:
         return bool(valued)
-    topic = set(analyse(without_places(query))) - REQUEST_TERMS
+    topic = set(question_terms(without_places(query))) - REQUEST_TERMS
     if wanted is AnswerType.ANY and not topic:  # "Tell me about Lahti": the place is the whole topic
         return any(p.lexical > 0 for p in valued)
     following = {(c.source, c.position - 1): c.text for c in candidates(passages)}

@@ -21,7 +21,7 @@ from assistant.ordinals import ordinals_asked, ordinals_in
 from assistant.places import named_places, names_place
 from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, is_list_item, split_sentences, strip_bullet, word_count
+from assistant.text import analyse, is_list_item, question_terms, split_sentences, strip_bullet, word_count
 
 _NUMBER_CUES = re.compile(
     r"\b(how (much|many|large|big)|budget|cost|costs|amount|grants?|funding|money|size|percent|share|target|"
@@ -430,7 +430,7 @@ class ExtractiveComposer:
         self.duplicate_at = duplicate_at
 
     def _lexical(self, question: str, sentences: list[str]) -> np.ndarray:
-        terms = sorted(set(analyse(question)))
+        terms = sorted(set(question_terms(question)))
         if not terms:
             return np.zeros(len(sentences))
         weights = np.asarray(self.bm25.idf(terms) if self.bm25 is not None else [1.0] * len(terms))
@@ -449,7 +449,7 @@ class ExtractiveComposer:
         after = next((p for p in picks if p.source == lead.source and p.position == edge + 1), None)
         if after is None or not states_absence(after.text):
             return False
-        rest = sorted(set(analyse(question)) - set(analyse(lead.text)))
+        rest = sorted(set(question_terms(question)) - set(analyse(lead.text)))
         if not rest:
             return False
         weights = self.bm25.idf(rest) if self.bm25 is not None else [1.0] * len(rest)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from assistant.bm25 import BM25Index
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, fold
+from assistant.text import analyse, fold, question_terms
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 
@@ -58,7 +58,7 @@ def update_calibration(chosen: dict[str, dict[str, float]], path: Path = CALIBRA
 
 def coverage(question: str, results: list[SearchResult], bm25: BM25Index | None, top: int = 3) -> float:
     """IDF-weighted share of the question's terms found in the best-covering of the top passages."""
-    terms = sorted(set(analyse(question)))
+    terms = sorted(set(question_terms(question)))
     if not terms or not results:
         return 0.0
     weights = bm25.idf(terms) if bm25 is not None else [1.0] * len(terms)

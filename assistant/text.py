@@ -143,6 +143,16 @@ def analyse(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())])
 
 
+# Words that colour how a question is asked, not what it asks about.
+_FILLER_TERMS = frozenset(analyse("actually exactly really basically precisely please kindly"))
+
+
+def question_terms(question: str) -> list[str]:
+    """A question's search terms without the words that only colour how it is asked ("what does it actually
+    do?", "what exactly must we deliver?"): rare in documents, they would otherwise weigh like a topic."""
+    return [term for term in analyse(question) if term not in _FILLER_TERMS]
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text import STOPWORDS, analyse, fold, split_sentences, strip_bullet, without_spans, words
+from assistant.text import STOPWORDS, analyse, fold, question_terms, split_sentences, strip_bullet, without_spans, words
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -97,3 +97,8 @@ def test_fold_keeps_words_apart_and_only_drops_marks() -> None:
 
 def test_without_spans_cuts_overlapping_spans_once() -> None:
     assert without_spans("Bosnia and Herzegovina joined", [(0, 22), (11, 22)]) == "  joined"
+
+
+def test_question_terms_leave_out_words_that_only_colour_the_asking() -> None:
+    assert question_terms("What does a city actually get, exactly?") == analyse("What does a city get?")
+    assert question_terms("Please list the steps") == analyse("list the steps")
