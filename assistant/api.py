@@ -15,7 +15,7 @@ from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
 from assistant.extractive import (ABSENCE_COVERAGE, Candidate, ExtractiveComposer, QuestionShape, SentenceWeights,
-                                  candidates, refers_back)
+                                  candidates, refers_back, with_guide)
 from assistant.filters import SearchFilter
 from assistant.languages import query_language
 from assistant.logbook import Logbook
@@ -191,6 +191,9 @@ class Assistant:
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
+        if QuestionShape.of(query).starting:
+            passages = with_guide(passages, self.engine.document)
+            reply.sources = passages
         composer = self.composer(model)
         picks = composer.select(query, passages, reply.mode)
         chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer

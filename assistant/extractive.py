@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,12 @@ _PROCEDURAL = re.compile(
     r"\b(how (do|can|should|to|would)|start|begin|first steps?|steps?|where (do|should|can) (we|i)|what should "
     r"(we|i)|what (happens|comes) (first|next)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|"
     r"c[oó]mo (empezar|empezamos|comenzar)|come (iniziare|cominciare)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+# A question on where to begin ("How do we start?", "What happens first?"), the journey a getting-started guide
+# answers, as opposed to how to do one thing ("How do we join a city panel?").
+_STARTING = re.compile(
+    r"\b(start(ed|ing)?|begin(ning)?|first steps?|what (happens|comes) (first|next)|comment (commencer|d[eé]marrer)|"
+    r"wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar)|come (iniziare|cominciare)|"
+    r"jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 # "... and how much did it cost?": a second ask joined to the first, in the six languages questions come in.
 _ANOTHER_ASK = re.compile(
     r"\b(and (how|what|who|when|which|where|whether)|et (qui|que|quels?|quelles?|quand|combien|comment|où)|"
@@ -141,6 +148,7 @@ class QuestionShape:
     parts: int = 1
     procedural: bool = False
     definitional: bool = False  # "What is a Climate City Contract?": an overview, read in the source's order
+    starting: bool = False  # "How do we start?": where to begin, which a getting-started guide's path answers
 
     @classmethod
     def of(cls, question: str) -> "QuestionShape":
@@ -148,7 +156,7 @@ class QuestionShape:
         asks = len(re.findall(r"\?", question)) + len(_ANOTHER_ASK.findall(question))
         return cls(bool(_NUMBER_CUES.search(question)), bool(_DATE_CUES.search(question)),
                    bool(_LIST_CUES.search(question)), max(1, asks), bool(_PROCEDURAL.search(question)),
-                   bool(_DEFINITIONAL.match(question.strip())))
+                   bool(_DEFINITIONAL.match(question.strip())), bool(_STARTING.search(question)))
 
     def max_sentences(self, mode: str) -> int:
         """Length fits the question: short for a number or a date, longer for lists, steps and several asks."""
@@ -409,13 +417,34 @@ def _steps_of(doc_id: str, pool: list[Candidate], results: list[SearchResult]) -
     return sorted(steps, key=lambda c: _guide_order(c, results))
 
 
-def _guide(pool: list[Candidate], results: list[SearchResult]) -> str:
-    """The document a path of steps is taken from: the best-ranked one that gives a path, else the best-ranked
-    (a page on how cities were selected may outrank the guide on what to do next)."""
+def _path_giver(pool: list[Candidate], results: list[SearchResult]) -> str | None:
+    """The best-ranked document whose passages give a path of steps, if any."""
     for doc_id in dict.fromkeys(r.doc_id for r in results):
         if len(_steps_of(doc_id, pool, results)) >= MIN_PATH_STEPS:
             return doc_id
-    return results[0].doc_id
+    return None
+
+
+def _guide(pool: list[Candidate], results: list[SearchResult]) -> str:
+    """The document a path of steps is taken from: the best-ranked one that gives a path, else the best-ranked
+    (a page on how cities were selected may outrank the guide on what to do next)."""
+    return _path_giver(pool, results) or results[0].doc_id
+
+
+def with_guide(results: list[SearchResult], document: Callable[[str], list[SearchResult]]) -> list[SearchResult]:
+    """The passages for a question on how to proceed, with the step passages of the best-ranked guide among their
+    documents when none of them shows a path: "we were just selected, what happens first?" ranks a guide's
+    "who this page is for" above its steps."""
+    if _path_giver([c for c in candidates(results) if c.usable], results) is not None:
+        return results
+    held = {cid for r in results for cid in (r.chunk_id, *r.merged_ids)}
+    for doc_id in dict.fromkeys(r.doc_id for r in results):
+        read_on = results + [r for r in document(doc_id) if r.chunk_id not in held]
+        steps = _steps_of(doc_id, [c for c in candidates(read_on) if c.usable], read_on)
+        if len(steps) >= MIN_PATH_STEPS:
+            giving = {c.source for c in steps[:MAX_PATH_STEPS]}
+            return results + [r for index, r in enumerate(read_on) if index >= len(results) and index in giving]
+    return results
 
 
 class ExtractiveComposer:
@@ -501,8 +530,8 @@ class ExtractiveComposer:
             candidate.lexical = float(overlap)
         if shape.procedural:  # in every mode: "what are the steps of ...?" asks for the path too
             path = _steps_of(guide, pool, results)
-            if len(path) >= MIN_PATH_STEPS:
-                return path[:MAX_PATH_STEPS]
+            if len(path) >= MIN_PATH_STEPS:  # a step that ends on "opens doors to:" brings its list
+                return self._complete_lists(path[:MAX_PATH_STEPS], everything)
         picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at)
         picked = self._complete_lists(picked, everything)
         if steps:  # steps keep the order their source gives them

@@ -311,6 +311,13 @@ class SearchEngine:
                     result.merged_ids.append(following.chunk_id)
         return merged
 
+    def document(self, doc_id: str) -> list[SearchResult]:
+        """Every passage of one document in its order, unscored: a guide read on past the passages that ranked."""
+        page = self.store.collection(self.primary).get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        chunks = [Chunk.from_store(cid, text or "", meta)
+                  for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"])]
+        return [SearchResult(chunk, 0.0) for chunk in sorted(chunks, key=lambda c: c.metadata.get("position", 0))]
+
     def _chunk_at(self, doc_id: str, position: int) -> Chunk | None:
         page = self.store.collection(self.primary).get(
             where={"$and": [{"doc_id": doc_id}, {"position": position}]}, include=["documents", "metadatas"])

@@ -302,3 +302,11 @@ def test_an_answer_about_another_edition_than_the_one_asked_is_an_abstention(set
     assert reply.abstained and "second edition" in reply.answer
     answered = assistant.ask("How many participants came to the first edition of Harbourtown's climate forum?")
     assert not answered.abstained and "180" in answered.answer
+
+
+def test_a_newly_selected_city_asking_where_to_begin_gets_the_getting_started_path(assistant: Assistant) -> None:
+    reply = assistant.ask("We have just been selected as a Mission City. Where do we begin?", mode="start")
+    assert not reply.abstained and reply.answer.split("\n\n")[1].startswith("1. Meet your city advisor")
+    assert {c.result.doc_id for c in reply.citations} == {"guidance/how-to-start-as-a-mission-city"}
+    assert {c.result.chunk_id for c in reply.citations} <= {s.chunk_id for s in reply.sources}
+    assert_grounded(reply)

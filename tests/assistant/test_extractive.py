@@ -9,7 +9,7 @@ import pytest
 
 from assistant.bm25 import BM25Index
 from assistant.embeddings import get_embedder
-from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates
+from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates, with_guide
 from assistant.relevance import load_calibration
 from assistant.retrieval import SearchResult
 from assistant.schema import Chunk
@@ -371,3 +371,18 @@ def test_a_guide_whose_sections_are_numbered_steps_gives_them_as_its_path(compos
     assert [p.text for p in picks] == [
         "Meet your city advisor: Each Mission City gets an advisor from NetZeroCities.",
         "Register on the Portal: The Portal opened in September 2022 for all cities.", "Write its three parts."]
+
+
+def test_a_guide_is_read_on_to_its_steps_when_only_its_opening_ranked() -> None:
+    selection = passage(0, "The Commission selected 112 cities in 2022 after a call for expressions of interest.")
+    opening = SearchResult(Chunk("doc1::0000::a", "doc1", "## Who this page is for\n\nThis page follows a selected "
+                                 "city from its first contact to the label.", {"title": "Getting started"}), 0.5, 2)
+    rest = [SearchResult(Chunk(f"doc1::000{n}::s", "doc1", f"## Step {n}: {step}\n\n{detail}",
+                               {"title": "Getting started", "position": n}), 0.0)
+            for n, (step, detail) in enumerate([("Meet your city advisor", "NetZeroCities assigns each city one."),
+                                                ("Register on the Portal", "It holds the templates."),
+                                                ("Write the contract", "It has three parts.")], start=1)]
+    documents = {"doc0": [selection], "doc1": [opening, *rest]}
+    read_on = with_guide([selection, opening], documents.__getitem__)
+    assert [r.chunk_id for r in read_on] == ["doc0::0000::x", "doc1::0000::a", *(r.chunk_id for r in rest)]
+    assert with_guide(read_on, documents.__getitem__) == read_on  # a path already shown is not looked for again
