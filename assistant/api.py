@@ -68,7 +68,7 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
         return bool(valued)
     topic = set(question_terms(without_places(query))) - REQUEST_TERMS
     if wanted is AnswerType.ANY and not topic:  # "Tell me about Lahti": the place is the whole topic
-        return any(p.lexical > 0 for p in valued)
+        return True
     following = {(c.source, c.position - 1): c.text for c in candidates(passages)}
 
     def on_topic(pick: Candidate) -> bool:

@@ -19,7 +19,7 @@ from assistant.answer_types import counted_things, counts_one_of
 from assistant.bm25 import BM25Index
 from assistant.embeddings import Embedder
 from assistant.ordinals import ordinals_asked, ordinals_in
-from assistant.places import named_places, names_place
+from assistant.places import named_places, names_place, without_places
 from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
 from assistant.text import analyse, is_list_item, question_terms, split_sentences, strip_bullet, word_count
@@ -496,7 +496,13 @@ class ExtractiveComposer:
         vectors = sentence_vectors(self.embedder, texts)
         query = self.embedder.embed_query(question)
         dense = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
-        lexical = self._lexical(question, texts)
+        places, asked = named_places(question), set(ordinals_asked(question))
+        for candidate in everything:  # list rows too, which are shown beside a pick but never scored
+            candidate.on_place = _on_place(candidate, places, results)
+            candidate.on_ordinal = _on_ordinal(candidate, asked)
+        # word overlap leaves out the place asked about, which is judged apart: its rare name outweighed the topic,
+        # so "Espoo works with 25 climate partners" led an answer on Espoo's reduction target
+        lexical = self._lexical(without_places(question) if places else question, texts)
         kind = np.asarray([
             float((shape.wants_number and bool(_HAS_NUMBER.search(c.text)))
                   or (shape.wants_date and bool(_HAS_DATE.search(c.text)))
@@ -509,11 +515,9 @@ class ExtractiveComposer:
         prior = np.asarray([_passage_score(results[c.source]) / top for c in pool])
         w = self.weights
         scores = w.dense * dense + w.lexical * lexical + w.kind * kind + w.prior * prior + w.counted * counted
-        places, asked = named_places(question), set(ordinals_asked(question))
-        for candidate in everything:  # list rows too, which are shown beside a pick but never scored
-            candidate.on_place = _on_place(candidate, places, results)
-            candidate.on_ordinal = _on_ordinal(candidate, asked)
         scores = scores * np.asarray([1.0 if c.on_place and c.on_ordinal else OFF_FOCUS_DISCOUNT for c in pool])
+        if places:  # a sentence on another place is about something else: "Latvia: Riga" for "cities in Poland?"
+            scores = scores * np.asarray([float(c.on_place or not named_places(c.text)) for c in pool])
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
         top_pick = int(np.argmax(scores))
