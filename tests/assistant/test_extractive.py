@@ -386,4 +386,3 @@ def test_a_guide_is_read_on_to_its_steps_when_only_its_opening_ranked() -> None:
     read_on = with_guide([selection, opening], documents.__getitem__)
     assert [r.chunk_id for r in read_on] == ["doc0::0000::x", "doc1::0000::a", *(r.chunk_id for r in rest)]
     assert with_guide(read_on, documents.__getitem__) == read_on  # a path already shown is not looked for again
-
