@@ -350,8 +350,8 @@ def _covered(candidates: list[Candidate]) -> set[tuple[int, int]]:
     return {(c.source, p) for c in candidates for p in range(c.position, max(c.position, c.ends_at) + 1)}
 
 
-def _in_context(picked: list[Candidate], everything: list[Candidate],
-                read_on: int = 1) -> tuple[list[Candidate], list[Candidate]]:
+def _in_context(picked: list[Candidate], everything: list[Candidate], read_on: int = 1,
+                lead_first: bool = False) -> tuple[list[Candidate], list[Candidate]]:
     """The lead with what it needs to be read: the full sentence that follows it in its source (the answer's detail
     is most often there), or, for a list item or table row, the rows around it in its list; and every pick that
     opens on "It", "They", "This" ... with the sentence it refers back to, placed before it. Returns the lead's
@@ -376,6 +376,8 @@ def _in_context(picked: list[Candidate], everything: list[Candidate],
         # a row or an item reads with its list (the three parts, not the first two), without the rows on places
         # or waves the question did not ask about
         block = [c for c in _siblings(lead, everything) if c.on_place and c.on_ordinal]
+        if lead_first:  # a question not asking for a list: the item that answers it, then the list around it
+            block = [lead, *(c for c in block if c is not lead)]
     else:
         block = with_antecedent(lead)
         for _ in range(read_on):
@@ -540,7 +542,8 @@ class ExtractiveComposer:
         picked = self._complete_lists(picked, everything)
         if steps:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: _guide_order(c, results))
-        lead_block, rest = _in_context(picked, everything, DEFINITION_READ_ON if shape.definitional else 1)
+        lead_block, rest = _in_context(picked, everything, DEFINITION_READ_ON if shape.definitional else 1,
+                                       lead_first=not shape.wants_list)
         if shape.definitional:  # an overview is the lead's own passage read on, then what space is left
             rest = rest[:max(0, shape.max_sentences(mode) - len(lead_block))]
             if rest and rest[-1].shown_for_context:  # a pick's antecedent without the pick

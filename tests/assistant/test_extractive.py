@@ -386,3 +386,14 @@ def test_a_guide_is_read_on_to_its_steps_when_only_its_opening_ranked() -> None:
     read_on = with_guide([selection, opening], documents.__getitem__)
     assert [r.chunk_id for r in read_on] == ["doc0::0000::x", "doc1::0000::a", *(r.chunk_id for r in rest)]
     assert with_guide(read_on, documents.__getitem__) == read_on  # a path already shown is not looked for again
+
+
+def test_an_item_answering_a_question_that_asks_for_no_list_comes_first(composer: ExtractiveComposer) -> None:
+    lessons = ("Lahti has learnt from its pilots.\n\n"
+               "- **Work with employers on commuting.** Workplaces shape daily trips.\n"
+               "- **Reward behaviour directly.** CitiCAP tested personal incentives in an app.\n"
+               "- **Combine energy and transport.** Lahti ended coal in 2019 and reports a cut of about 70%.\n")
+    case = SearchResult(Chunk("lahti::0000::x", "lahti", lessons, {"title": "Lahti case study", "city": "Lahti"}), 1.0)
+    picks = composer.select("What is Lahti doing about coal?", [case, passage(1, TWINNING)], "explore")
+    assert picks[0].text.startswith("Combine energy and transport. Lahti ended coal in 2019")
+    assert any(p.text.startswith("Work with employers") for p in picks[1:])  # the list it belongs to follows
