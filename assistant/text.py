@@ -144,7 +144,8 @@ def analyse(text: str) -> list[str]:
 
 
 # Words that colour how a question is asked, not what it asks about.
-_FILLER_TERMS = frozenset(analyse("actually exactly really basically precisely please kindly"))
+_FILLER_TERMS = frozenset(analyse("actually exactly really basically precisely please kindly hello hi dear thank "
+                                  "thanks regards"))
 
 
 def question_terms(question: str) -> list[str]:

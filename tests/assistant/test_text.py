@@ -101,4 +101,4 @@ def test_without_spans_cuts_overlapping_spans_once() -> None:
 
 def test_question_terms_leave_out_words_that_only_colour_the_asking() -> None:
     assert question_terms("What does a city actually get, exactly?") == analyse("What does a city get?")
-    assert question_terms("Please list the steps") == analyse("list the steps")
+    assert question_terms("Hello, please list the steps. Thank you") == analyse("list the steps")
