@@ -8,7 +8,7 @@ from typing import Any
 # Metadata keys a chunk may carry; Chroma stores scalars and lists of strings, and drops empty values.
 METADATA_KEYS = (
     "doc_id", "title", "source", "page", "section", "date", "date_num", "doc_type", "city", "country",
-    "topics", "lang", "summary", "position", "path",
+    "topics", "audience", "lang", "summary", "position", "path",
 )
 
 

@@ -101,17 +101,18 @@ def city_from_name(stem: str) -> tuple[str, str] | None:
 
 
 def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
-    """Clean metadata: ISO dates, topics as a list, language detected and city inferred when missing."""
+    """Clean metadata: ISO dates, topics and audience as lists, language detected and city inferred when missing."""
     meta: dict[str, Any] = {k: v for k, v in raw.items() if v not in (None, "", [])}
     for key in ("title", "source", "doc_type", "city", "country", "lang", "summary"):
         if key in meta:
             meta[key] = str(meta[key]).strip()
     if "date" in meta:
         meta["date"] = iso_date(meta["date"])
-    topics = meta.get("topics", [])
-    if isinstance(topics, str):
-        topics = [t.strip() for t in topics.split(",")]
-    meta["topics"] = [str(t).strip() for t in topics if str(t).strip()]
+    for key in ("topics", "audience"):
+        values = meta.get(key, [])
+        if isinstance(values, str):
+            values = [v.strip() for v in values.split(",")]
+        meta[key] = [str(v).strip() for v in values if str(v).strip()]
     if "sources" in meta and not isinstance(meta["sources"], list):
         meta["sources"] = [meta["sources"]]
     meta.setdefault("lang", detect_language(body))

@@ -48,6 +48,7 @@ def test_front_matter_is_valid(path: Path) -> None:
     assert meta["lang"] in vocab["langs"]
     assert isinstance(meta["date"], dt.date), f"date {meta['date']!r} is not an ISO date"
     assert set(meta["topics"]) <= set(vocab["topics"]), set(meta["topics"]) - set(vocab["topics"])
+    assert set(meta.get("audience", [])) <= set(vocab["audiences"]), meta.get("audience")
     for url in [meta["source"], *meta["sources"]]:
         assert re.match(r"https?://[^\s/]+\.[^\s]+$", url), f"not an http(s) URL: {url}"
     if "city" in meta:

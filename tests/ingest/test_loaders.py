@@ -9,12 +9,12 @@ from tests.conftest import make_pdf, make_scanned_pdf, write_md
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
     path = write_md(tmp_path, "lahti", "Lahti case study", "Lahti phased out coal in 2019.", topics="mobility",
-                    city="Lahti", country="Finland")
+                    city="Lahti", country="Finland", audience="[mission-cities]")
     doc = load(path)
     assert doc.kind == "markdown"
     assert doc.metadata["title"] == "Lahti case study"
     assert doc.metadata["date"] == "2024-05-01"
-    assert doc.metadata["topics"] == ["mobility"]
+    assert doc.metadata["topics"] == ["mobility"] and doc.metadata["audience"] == ["mission-cities"]
     assert doc.metadata["city"] == "Lahti" and doc.metadata["country"] == "Finland"
     assert "phased out coal" in doc.parts[0].text and "doc_type:" not in doc.parts[0].text
 
