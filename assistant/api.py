@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant import offline  # noqa: F401
 from assistant.answer_types import AnswerType, years_named
-from assistant.asker import own_names, self_descriptions, without_own_names
+from assistant.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
 from assistant.embeddings import get_embedder
@@ -26,7 +26,7 @@ from assistant.relevance import Evidence, assess, load_calibration, states_absen
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
-from assistant.text import analyse, fold, question_terms
+from assistant.text import analyse, asking_part, fold, question_terms
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
@@ -45,6 +45,15 @@ class Grounds:
     foreign: bool
     evidence: Evidence
     query: str  # the question as searched and answered: without the asker's own city or country
+
+
+def written_for(result: SearchResult, group: str | None, only: bool = False) -> bool:
+    """Whether a passage is for the asker's group of cities (``only``: written for that group alone): a page
+    written for one group only (its ``audience``) is not the path of a city that says it belongs to the other."""
+    audience = result.chunk.metadata.get("audience") or []
+    if only:
+        return group is not None and group in audience
+    return group is None or not audience or group in audience
 
 
 def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
@@ -73,7 +82,11 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
 
     def on_topic(pick: Candidate) -> bool:
         after = following.get((pick.source, pick.position), "")
-        return bool(topic & set(analyse(pick.text)) or (refers_back(after) and topic & set(analyse(after))))
+        # an answer of any kind may also take its topic from its page's title: the steps of "How to start ... if
+        # your city is not one of the 112" answer "how do we start?" without saying "start"
+        title = passages[pick.source].title if wanted is AnswerType.ANY else ""
+        return bool(topic & set(analyse(f"{pick.text} {title}"))
+                    or (refers_back(after) and topic & set(analyse(after))))
 
     return any(on_topic(p) for p in valued)
 
@@ -103,8 +116,10 @@ class Assistant:
         model = model or self.evidence_model(query)
         places = named_places(query)
         unknown = not foreign and unseen_names(query, self.engine.bm25)  # other languages capitalise nouns
+        group = asker_group(question)
         focused = [] if unknown else [
-            r for r in results if all(mentions(r, p) for p in places)]
+            r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
+        focused.sort(key=lambda r: not written_for(r, group, only=True))  # the asker's own pages first
         evidence = assess(query, focused, model, self.engine.bm25, self.calibration)
         if not focused:  # nothing on the place or name asked about; whether the topic is ours, all passages tell
             everywhere = assess(query, results, model, self.engine.bm25, self.calibration)
@@ -114,7 +129,8 @@ class Assistant:
     def searched_as(self, question: str) -> str:
         """The question without the asker's own city or country ("we are a town in Portugal", "I work for the city
         of Kalmar"): it describes who asks, so it must neither narrow the sources nor, unknown to the corpus, make
-        the question unanswerable."""
+        the question unanswerable. "We are not a Mission City", however phrased, is put in the corpus's words."""
+        question = with_group_stated(question)
         clauses = self_descriptions(question)
         if not clauses:
             return question
@@ -212,11 +228,12 @@ class Assistant:
         if not _gives_value(wanted, query, chosen, passages, foreign):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         shown = " ".join(p.text for p in picks)
-        unseen = sorted(year for year in years_named(query) if year not in shown)
+        asked = asking_part(query)  # context the asker states ("we were not selected in 2022") is not asked
+        unseen = sorted(year for year in years_named(asked) if year not in shown)
         if unseen:  # years are written the same in every language: an answer that never names the year asked about
             return self._absent(reply, rendered[:2], missing=f"information on {' and '.join(unseen)}")
         shown_ordinals = ordinals_in(shown)
-        other = [phrase for number, phrase in ordinals_asked(query).items() if number not in shown_ordinals]
+        other = [phrase for number, phrase in ordinals_asked(asked).items() if number not in shown_ordinals]
         if other:  # the first edition's figures do not answer a question on the second
             return self._absent(reply, rendered[:2], missing=f"information on the {' and '.join(other)}")
         steps = QuestionShape.of(query).procedural

@@ -52,3 +52,33 @@ def without_own_names(message: str, names: set[str], spans: list[tuple[int, int]
         message = re.sub(rf"\b{re.escape(name)}\b", " ", message)
     return re.sub(r"[ \t]{2,}", " ", message).strip()
 
+
+# Where the asker says whether their city is one of the Mission Cities: a page written for the other group (the
+# Mission City path from advisor to label, or the open offer for cities outside the 112) is not their path. A
+# first-person subject is required: "what happens to cities that were not selected?" says nothing of the asker.
+_FIRST_PERSON = r"\b(?:we|we're|our|i|i'm|my)\b[^.?!]{0,60}?"
+_OUTSIDE = re.compile(
+    _FIRST_PERSON + r"(?:\b(?:not|n't|never)\b[^.?!]{0,30}\b(?:mission cit(?:y|ies)|mission|112|selected|chosen)\b|"
+    r"\boutside (?:of )?the (?:112|mission)\b|\bmission-minded\b)", re.I)
+_MISSION_CITY = re.compile(
+    _FIRST_PERSON + r"(?:\b(?:are|is|was|were|have been|has been|became|as)\s+(?:now\s+|just\s+|recently\s+)?"
+    r"(?:(?:a|one of the(?: 112)?)\s+(?:new\s+|newly selected\s+)?mission cit(?:y|ies)|selected|chosen)\b)", re.I)
+
+
+def asker_group(message: str) -> str | None:
+    """The group the asker's city belongs to, as the corpus's ``audience`` names it: "other-cities" for "we are
+    not a Mission City", "mission-cities" for "we were just selected"; None when the message does not say."""
+    if _OUTSIDE.search(message):
+        return "other-cities"
+    if _MISSION_CITY.search(message):
+        return "mission-cities"
+    return None
+
+
+def with_group_stated(message: str) -> str:
+    """The message with a "we are not a Mission City", however phrased, put in the corpus's own words: word
+    overlap and embeddings miss the "not", and "not part of the Mission" would pull the Mission City pages up."""
+    match = _OUTSIDE.search(message)
+    if not match:
+        return message
+    return f"{message[:match.start()]}We are a city outside the 112 Mission Cities{message[match.end():]}"

@@ -419,28 +419,24 @@ def _steps_of(doc_id: str, pool: list[Candidate], results: list[SearchResult]) -
     return sorted(steps, key=lambda c: _guide_order(c, results))
 
 
-def _path_giver(pool: list[Candidate], results: list[SearchResult]) -> str | None:
-    """The best-ranked document whose passages give a path of steps, if any."""
-    for doc_id in dict.fromkeys(r.doc_id for r in results):
-        if len(_steps_of(doc_id, pool, results)) >= MIN_PATH_STEPS:
-            return doc_id
-    return None
-
-
 def _guide(pool: list[Candidate], results: list[SearchResult]) -> str:
     """The document a path of steps is taken from: the best-ranked one that gives a path, else the best-ranked
     (a page on how cities were selected may outrank the guide on what to do next)."""
-    return _path_giver(pool, results) or results[0].doc_id
+    for doc_id in dict.fromkeys(r.doc_id for r in results):
+        if len(_steps_of(doc_id, pool, results)) >= MIN_PATH_STEPS:
+            return doc_id
+    return results[0].doc_id
 
 
 def with_guide(results: list[SearchResult], document: Callable[[str], list[SearchResult]]) -> list[SearchResult]:
-    """The passages for a question on how to proceed, with the step passages of the best-ranked guide among their
-    documents when none of them shows a path: "we were just selected, what happens first?" ranks a guide's
-    "who this page is for" above its steps."""
-    if _path_giver([c for c in candidates(results) if c.usable], results) is not None:
-        return results
+    """The passages for a question on where to begin, with every step passage of its guide: the best-ranked
+    document whose passages show a path, else the best-ranked whose whole text gives one ("we were just selected,
+    what happens first?" ranks a guide's "who this page is for" above its steps). A path that ranked from its
+    fifth step on would otherwise start there."""
     held = {cid for r in results for cid in (r.chunk_id, *r.merged_ids)}
-    for doc_id in dict.fromkeys(r.doc_id for r in results):
+    pool = [c for c in candidates(results) if c.usable]
+    shown = [d for d in dict.fromkeys(r.doc_id for r in results) if len(_steps_of(d, pool, results)) >= MIN_PATH_STEPS]
+    for doc_id in shown[:1] or dict.fromkeys(r.doc_id for r in results):  # a path that ranked comes first
         read_on = results + [r for r in document(doc_id) if r.chunk_id not in held]
         steps = _steps_of(doc_id, [c for c in candidates(read_on) if c.usable], read_on)
         if len(steps) >= MIN_PATH_STEPS:

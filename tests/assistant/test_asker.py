@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.asker import own_names, without_own_names
+from assistant.asker import asker_group, own_names, with_group_stated, without_own_names
 
 
 @pytest.mark.parametrize(("message", "names"), [
@@ -37,3 +37,25 @@ def test_a_clause_that_does_not_describe_the_asker_keeps_its_names(message: str)
 def test_a_longer_self_description_still_names_the_askers_country() -> None:
     assert own_names("Hi, I'm the climate coordinator of a small city in Slovenia. Which funding can we apply for?") \
         == {"Slovenia"}
+
+
+@pytest.mark.parametrize(("message", "group"), [
+    ("We are not a Mission City. How do we start?", "other-cities"),
+    ("Our town is not part of the Mission. Where do we begin?", "other-cities"),
+    ("We were not selected in 2022. How can we get started?", "other-cities"),
+    ("We're a mid-sized city outside the 112. How do we start?", "other-cities"),
+    ("We were just selected as a Mission City. What happens first?", "mission-cities"),
+    ("Our city is one of the 112 Mission Cities. Who reviews our contract?", "mission-cities"),
+    ("What happens to cities that were not selected?", None),  # says nothing of the asker
+    ("How do we start as a Mission City?", "mission-cities"),
+])
+def test_the_askers_group_is_read_only_from_what_they_say_of_their_own_city(message: str, group: str | None) -> None:
+    assert asker_group(message) == group
+
+
+def test_not_being_a_mission_city_is_put_in_the_corpus_s_words() -> None:
+    assert with_group_stated("Dear colleagues, we are a town of 8,000 and not one of the 112 Mission Cities. Can we "
+                             "use the tools?") == ("Dear colleagues, We are a city outside the 112 Mission Cities. "
+                                                   "Can we use the tools?")
+    assert with_group_stated("How do we start as a Mission City?") == "How do we start as a Mission City?"
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text import STOPWORDS, analyse, fold, question_terms, split_sentences, strip_bullet, without_spans, words
+from assistant.text import STOPWORDS, analyse, asking_part, fold, question_terms, split_sentences, strip_bullet, without_spans, words
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -102,3 +102,10 @@ def test_without_spans_cuts_overlapping_spans_once() -> None:
 def test_question_terms_leave_out_words_that_only_colour_the_asking() -> None:
     assert question_terms("What does a city actually get, exactly?") == analyse("What does a city get?")
     assert question_terms("Hello, please list the steps. Thank you") == analyse("list the steps")
+
+
+def test_the_asking_part_of_a_message_leaves_out_the_context_it_states() -> None:
+    assert asking_part("We were not selected in 2022. How do we start?") == "How do we start?"
+    assert asking_part("How much did Madrid emit in 1995?") == "How much did Madrid emit in 1995?"
+    assert asking_part("Madrid's emissions in 1995 please") == "Madrid's emissions in 1995 please"
+
