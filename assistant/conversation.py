@@ -30,6 +30,10 @@ _SIGN_OFF = re.compile(
     r"mit freundlichen gr[üu](?:ß|ss)en|viele gr[üu](?:ß|ss)e|gracias|saludos|un saludo|grazie(?: mille)?|"
     r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40}|(?<=,\s)[A-ZÀ-Ý][^\n?]{0,39})?\s*$",
     re.I)
+# Where to begin, with nothing named to begin on: "How do we start?", "Where should I begin?", "First steps?"
+_BARE_START = re.compile(r"^(?:so,?\s+|ok,?\s+)?(?:(?:how|where) (?:do|should|can|could|shall) (?:we|i) (?:start|begin|"
+                         r"get started)|where to (?:start|begin)|(?:what are (?:the|our) )?first steps)\s*\??$", re.I)
+SCOPE = "on climate neutrality"
 _GENERIC = STOPWORDS | {"much", "many", "long", "take", "does", "did", "cost", "mean", "work", "get", "give",
                         "tell", "more", "please", "about", "why", "when", "who", "where", "how", "what", "which"}
 
@@ -58,12 +62,22 @@ def without_pleasantries(message: str) -> str:
     return core or message.strip()
 
 
+def with_scope(question: str) -> str:
+    """A bare "How do we start?" completed with what every question here is about, as a follow-up is completed
+    from the history: alone it names nothing to search for ("We are a small town. How do we start?" matched a
+    case study on a small district)."""
+    asking = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
+    if not _BARE_START.match(asking):
+        return question
+    return f"{question.strip()[:-len(asking)]}{asking.rstrip(' ?')} {SCOPE}?"
+
+
 def standalone(question: str, history: list[str]) -> str:
     """A query that can be searched on its own: ``question`` without pleasantries, completed from the previous
     ``history`` questions."""
     question = without_pleasantries(question)
     if not history:
-        return question
+        return with_scope(question)
     previous = history[-1]
     match = _WHAT_ABOUT.match(question)
     subject = next((g for g in match.groups() if g), "") if match else ""
@@ -85,7 +99,7 @@ def standalone(question: str, history: list[str]) -> str:
                 carried[fold(word)] = word
         if carried:
             return f"{question} ({' '.join(list(carried.values())[:6])})"
-    return question
+    return with_scope(question)
 
 
 @dataclass

@@ -321,7 +321,8 @@ def test_a_city_s_target_is_answered_from_its_case_study_whatever_sentence_names
 
 
 @pytest.mark.parametrize("question", ["We are not a Mission City. How do we start?",
-                                      "We were not selected in 2022. How can we get started on climate neutrality?"])
+                                      "We were not selected in 2022. How can we get started on climate neutrality?",
+                                      "We are a small town. How do we start?"])
 def test_a_city_outside_the_mission_gets_the_path_written_for_it(assistant: Assistant, question: str) -> None:
     reply = assistant.ask(question, mode="start")
     assert not reply.abstained  # 2022 is context the asker gives, not what they ask about
