@@ -73,8 +73,14 @@ def names_place(text: str, place: str) -> bool:
 
 def named_places(text: str) -> list[str]:
     """The places ``text`` names, each once, in the vocabulary's order."""
+    return list(_named_places(text))
+
+
+@lru_cache(maxsize=65536)
+def _named_places(text: str) -> tuple[str, ...]:
+    """Kept between questions: the same passages' sentences are checked again and again."""
     folded = fold(text)
-    return [place for place, patterns in _patterns().items() if _names(text, folded, patterns)]
+    return tuple(place for place, patterns in _patterns().items() if _names(text, folded, patterns))
 
 
 def mentions(result: SearchResult, place: str) -> bool:
