@@ -47,13 +47,16 @@ class Grounds:
     query: str  # the question as searched and answered: without the asker's own city or country
 
 
-def written_for(result: SearchResult, group: str | None, only: bool = False) -> bool:
-    """Whether a passage is for the asker's group of cities (``only``: written for that group alone): a page
-    written for one group only (its ``audience``) is not the path of a city that says it belongs to the other."""
+def written_for(result: SearchResult, group: str | None) -> bool:
+    """Whether a passage is for the asker's group of cities: a page written for one group only (its ``audience``)
+    is not the path of a city that says it belongs to the other."""
     audience = result.chunk.metadata.get("audience") or []
-    if only:
-        return group is not None and group in audience
     return group is None or not audience or group in audience
+
+
+def written_only_for(result: SearchResult, group: str | None) -> bool:
+    """Whether a passage's page is written for the asker's group alone (it then ranks above pages for everyone)."""
+    return group is not None and group in (result.chunk.metadata.get("audience") or [])
 
 
 def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
@@ -119,7 +122,7 @@ class Assistant:
         group = asker_group(question)
         focused = [] if unknown else [
             r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
-        focused.sort(key=lambda r: not written_for(r, group, only=True))  # the asker's own pages first
+        focused.sort(key=lambda r: not written_only_for(r, group))  # stable: otherwise in rank order
         evidence = assess(query, focused, model, self.engine.bm25, self.calibration)
         if not focused:  # nothing on the place or name asked about; whether the topic is ours, all passages tell
             everywhere = assess(query, results, model, self.engine.bm25, self.calibration)

@@ -435,8 +435,9 @@ def with_guide(results: list[SearchResult], document: Callable[[str], list[Searc
     fifth step on would otherwise start there."""
     held = {cid for r in results for cid in (r.chunk_id, *r.merged_ids)}
     pool = [c for c in candidates(results) if c.usable]
-    shown = [d for d in dict.fromkeys(r.doc_id for r in results) if len(_steps_of(d, pool, results)) >= MIN_PATH_STEPS]
-    for doc_id in shown[:1] or dict.fromkeys(r.doc_id for r in results):  # a path that ranked comes first
+    ranked = list(dict.fromkeys(r.doc_id for r in results))
+    shown = [doc_id for doc_id in ranked if len(_steps_of(doc_id, pool, results)) >= MIN_PATH_STEPS]
+    for doc_id in shown[:1] or ranked:  # a path that ranked comes first
         read_on = results + [r for r in document(doc_id) if r.chunk_id not in held]
         steps = _steps_of(doc_id, [c for c in candidates(read_on) if c.usable], read_on)
         if len(steps) >= MIN_PATH_STEPS:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.text import STOPWORDS, analyse, asking_part, fold, question_terms, split_sentences, strip_bullet, without_spans, words
+from assistant.text import (STOPWORDS, analyse, asking_part, fold, question_terms, split_sentences, strip_bullet,
+                            without_spans, words)
 
 
 @pytest.mark.parametrize("text, expected", [
