@@ -133,7 +133,8 @@ class Assistant:
         """The question without the asker's own city or country ("we are a town in Portugal", "I work for the city
         of Kalmar"): it describes who asks, so it must neither narrow the sources nor, unknown to the corpus, make
         the question unanswerable. "We are not a Mission City", however phrased, is put in the corpus's words."""
-        question = with_group_stated(question)
+        if query_language(question) == "en":  # in another language the English words would hide its question
+            question = with_group_stated(question)
         clauses = self_descriptions(question)
         if not clauses:
             return question

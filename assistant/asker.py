@@ -56,13 +56,21 @@ def without_own_names(message: str, names: set[str], spans: list[tuple[int, int]
 # Where the asker says whether their city is one of the Mission Cities: a page written for the other group (the
 # Mission City path from advisor to label, or the open offer for cities outside the 112) is not their path. A
 # first-person subject is required: "what happens to cities that were not selected?" says nothing of the asker.
-_FIRST_PERSON = r"\b(?:we|we're|our|i|i'm|my)\b[^.?!]{0,60}?"
+# English and the five other languages questions come in ("wir sind keine Missionsstadt", "no somos una ciudad de
+# la Misión").
+_FIRST_PERSON = (r"\b(?:we|we're|our|i|i'm|my|nous|notre|je|ma|wir|unsere?|ich|meine?|somos|nuestr[ao]|nosotros|"
+                 r"siamo|nostr[ao]|noi|jesteśmy|nasz[ae]?)\b[^.?!¿]{0,60}?")
+_MISSION_WORD = (r"(?:mission cit(?:y|ies)|mission\w*|misi[oó]n\w*|misj\w*|112|selected|chosen|s[ée]lectionn\w*|ausgew[äa]hlt\w*|"
+                 r"seleccionad\w*|selezionat\w*|wybran\w*)")
 _OUTSIDE = re.compile(
-    _FIRST_PERSON + r"(?:\b(?:not|n't|never)\b[^.?!]{0,30}\b(?:mission cit(?:y|ies)|mission|112|selected|chosen)\b|"
-    r"\boutside (?:of )?the (?:112|mission)\b|\bmission-minded\b)", re.I)
+    _FIRST_PERSON + r"(?:\b(?:not|n't|never|pas|nicht|kein\w*|no|non|nie)\b[^.?!¿]{0,30}\b" + _MISSION_WORD + r"|"
+    r"\b(?:outside (?:of )?the|hors des|au[sß]erhalb der|fuera de las|fuori dalle|poza) (?:112|mission\w*)\b|"
+    r"\bmission-minded\b)|\b(?:no|non|nie)\s+(?:somos|siamo|jesteśmy)\b[^.?!¿]{0,40}\b" + _MISSION_WORD, re.I)
 _MISSION_CITY = re.compile(
     _FIRST_PERSON + r"(?:\b(?:are|is|was|were|have been|has been|became|as)\s+(?:now\s+|just\s+|recently\s+)?"
-    r"(?:(?:a|one of the(?: 112)?)\s+(?:new\s+|newly selected\s+)?mission cit(?:y|ies)|selected|chosen)\b)", re.I)
+    r"(?:(?:a|one of the(?: 112)?)\s+(?:new\s+|newly selected\s+)?mission cit(?:y|ies)|selected|chosen)\b|"
+    r"\b(?:sommes|sind|somos|siamo|jesteśmy)\b[^.?!¿]{0,30}\b" + _MISSION_WORD + r")"
+    r"|\b(?:somos|siamo|jesteśmy)\b[^.?!¿]{0,30}\b" + _MISSION_WORD, re.I)  # the verb alone says "we"
 
 
 def asker_group(message: str) -> str | None:

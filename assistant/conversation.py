@@ -30,10 +30,21 @@ _SIGN_OFF = re.compile(
     r"mit freundlichen gr[üu](?:ß|ss)en|viele gr[üu](?:ß|ss)e|gracias|saludos|un saludo|grazie(?: mille)?|"
     r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40}|(?<=,\s)[A-ZÀ-Ý][^\n?]{0,39})?\s*$",
     re.I)
-# Where to begin, with nothing named to begin on: "How do we start?", "Where should I begin?", "First steps?"
-_BARE_START = re.compile(r"^(?:so,?\s+|ok,?\s+)?(?:(?:how|where) (?:do|should|can|could|shall) (?:we|i) (?:start|begin|"
-                         r"get started)|where to (?:start|begin)|(?:what are (?:the|our) )?first steps)\s*\??$", re.I)
-SCOPE = "on climate neutrality"
+# Where to begin, with nothing named to begin on ("How do we start?", "Wie fangen wir an?", "¿Por dónde
+# empezamos?"), and what every question here is about, in the language it is asked in.
+_BARE_START = {
+    "en": r"(?:so,?\s+|ok,?\s+)?(?:(?:how|where) (?:do|should|can|could|shall) (?:we|i) (?:start|begin|get started)|"
+          r"where to (?:start|begin)|(?:what are (?:the|our) )?first steps)",
+    "fr": r"(?:comment (?:commencer|d[ée]marrer|d[ée]buter|commencer|commen[çc]ons-nous)|par o[ùu] commencer)",
+    "de": r"(?:wie (?:fangen wir an|beginnen wir|starten wir|anfangen|beginnen)|wo (?:fangen|beginnen) wir an)",
+    "es": r"¿?(?:c[óo]mo (?:empezamos|empezar|comenzamos|comenzar)|por d[óo]nde (?:empezamos|empezar|comenzar))",
+    "it": r"(?:come (?:iniziamo|iniziare|cominciamo|cominciare)|da dove (?:iniziamo|iniziare|cominciamo))",
+    "pl": r"(?:jak (?:zacz[ąa][ćc]|zaczynamy|rozpocz[ąa][ćc])|od czego zacz[ąa][ćc])",
+}
+_SCOPE = {"en": "on climate neutrality", "fr": "vers la neutralité climatique", "de": "zur Klimaneutralität",
+          "es": "hacia la neutralidad climática", "it": "verso la neutralità climatica",
+          "pl": "w kierunku neutralności klimatycznej"}
+_BARE_STARTS = {lang: re.compile(rf"^{pattern}\s*\??$", re.I) for lang, pattern in _BARE_START.items()}
 _GENERIC = STOPWORDS | {"much", "many", "long", "take", "does", "did", "cost", "mean", "work", "get", "give",
                         "tell", "more", "please", "about", "why", "when", "who", "where", "how", "what", "which"}
 
@@ -67,9 +78,10 @@ def with_scope(question: str) -> str:
     from the history: alone it names nothing to search for ("We are a small town. How do we start?" matched a
     case study on a small district)."""
     asking = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
-    if not _BARE_START.match(asking):
+    lang = next((lang for lang, bare in _BARE_STARTS.items() if bare.match(asking)), None)
+    if lang is None:
         return question
-    return f"{question.strip()[:-len(asking)]}{asking.rstrip(' ?')} {SCOPE}?"
+    return f"{question.strip()[:-len(asking)]}{asking.rstrip(' ?')} {_SCOPE[lang]}?"
 
 
 def standalone(question: str, history: list[str]) -> str:

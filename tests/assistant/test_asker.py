@@ -46,6 +46,11 @@ def test_a_longer_self_description_still_names_the_askers_country() -> None:
     ("We're a mid-sized city outside the 112. How do we start?", "other-cities"),
     ("We were just selected as a Mission City. What happens first?", "mission-cities"),
     ("Our city is one of the 112 Mission Cities. Who reviews our contract?", "mission-cities"),
+    ("Wir sind keine Missionsstadt. Wie fangen wir an?", "other-cities"),
+    ("No somos una ciudad de la Misión. ¿Cómo empezamos?", "other-cities"),
+    ("Nie jesteśmy miastem misji. Jak zacząć?", "other-cities"),
+    ("Siamo una città della Missione. Come iniziamo?", "mission-cities"),
+    ("Welche deutschen Städte sind Missionsstädte?", None),  # "sind" without "wir" is not the asker
     ("What happens to cities that were not selected?", None),  # says nothing of the asker
     ("How do we start as a Mission City?", "mission-cities"),
 ])

@@ -92,6 +92,8 @@ def test_a_follow_up_naming_its_own_subject_carries_only_the_earlier_names() -> 
     ("How do we start?", "How do we start on climate neutrality?"),
     ("We are a small town. Where should we begin?",
      "We are a small town. Where should we begin on climate neutrality?"),
+    ("Wie fangen wir an?", "Wie fangen wir an zur Klimaneutralität?"),
+    ("¿Por dónde empezamos?", "¿Por dónde empezamos hacia la neutralidad climática?"),
     ("How do we start a citizens' assembly?", "How do we start a citizens' assembly?"),  # names what to start
 ])
 def test_a_bare_how_do_we_start_is_completed_with_what_the_assistant_is_about(question: str, searched: str) -> None:
