@@ -55,7 +55,7 @@ def written_for(result: SearchResult, group: str | None) -> bool:
 
 
 def written_only_for(result: SearchResult, group: str | None) -> bool:
-    """Whether a passage's page is written for the asker's group alone (it then ranks above pages for everyone)."""
+    """Whether a passage's page is written for the asker's group alone (its path then comes before any other)."""
     return group is not None and group in (result.chunk.metadata.get("audience") or [])
 
 
@@ -122,7 +122,6 @@ class Assistant:
         group = asker_group(question)
         focused = [] if unknown else [
             r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
-        focused.sort(key=lambda r: not written_only_for(r, group))  # stable: otherwise in rank order
         evidence = assess(query, focused, model, self.engine.bm25, self.calibration)
         if not focused:  # nothing on the place or name asked about; whether the topic is ours, all passages tell
             everywhere = assess(query, results, model, self.engine.bm25, self.calibration)
@@ -211,7 +210,9 @@ class Assistant:
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
-        if QuestionShape.of(query).starting:
+        if QuestionShape.of(query).starting:  # a guide written for the asker's group first, then read on
+            group = asker_group(query)
+            passages = sorted(results, key=lambda r: not written_only_for(r, group))[:ANSWER_PASSAGES]
             passages = with_guide(passages, self.engine.document)
             reply.sources = passages
         composer = self.composer(model)

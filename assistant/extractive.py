@@ -40,7 +40,7 @@ _PROCEDURAL = re.compile(
 # A question on where to begin ("How do we start?", "What happens first?"), the journey a getting-started guide
 # answers, as opposed to how to do one thing ("How do we join a city panel?").
 _STARTING = re.compile(
-    r"\b(start(ed|ing)?|begin(ning)?|first steps?|what (happens|comes) (first|next)|comment (commencer|d[eé]marrer)|"
+    r"\b(start(ed|ing)?|begin(ning)?|first steps?|what (happens|comes) first|comment (commencer|d[eé]marrer)|"
     r"wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar|comenzamos)|come (iniziare|iniziamo|cominciare|cominciamo)|"
     r"jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 # "... and how much did it cost?": a second ask joined to the first, in the six languages questions come in.

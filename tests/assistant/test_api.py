@@ -329,3 +329,10 @@ def test_a_city_outside_the_mission_gets_the_path_written_for_it(assistant: Assi
     assert {c.result.doc_id for c in reply.citations} == {"guidance/how-to-start-outside-the-mission"}
     assert "Register on the NetZeroCities Portal" in reply.answer
 
+
+
+def test_what_happens_next_is_not_answered_with_the_path_from_its_beginning(assistant: Assistant) -> None:
+    reply = assistant.ask("Hello, we are one of the 112 Mission Cities and our contract was sent back for revision. "
+                          "Who reviews it and what happens next? Thanks", mode="draft")
+    assert not reply.abstained and "review" in reply.answer
+    assert "Meet your city advisor" not in reply.answer  # the getting-started path is for where to begin
