@@ -60,8 +60,8 @@ def without_own_names(message: str, names: set[str], spans: list[tuple[int, int]
 # la Misión").
 _FIRST_PERSON = (r"\b(?:we|we're|our|i|i'm|my|nous|notre|je|ma|wir|unsere?|ich|meine?|somos|nuestr[ao]|nosotros|"
                  r"siamo|nostr[ao]|noi|jesteśmy|nasz[ae]?)\b[^.?!¿]{0,60}?")
-_MISSION_WORD = (r"(?:mission cit(?:y|ies)|mission\w*|misi[oó]n\w*|misj\w*|112|selected|chosen|s[ée]lectionn\w*|ausgew[äa]hlt\w*|"
-                 r"seleccionad\w*|selezionat\w*|wybran\w*)")
+_MISSION_WORD = (r"(?:mission cit(?:y|ies)|mission\w*|misi[oó]n\w*|misj\w*|112|selected|chosen|s[ée]lectionn\w*|"
+                 r"ausgew[äa]hlt\w*|seleccionad\w*|selezionat\w*|wybran\w*)")
 _OUTSIDE = re.compile(
     _FIRST_PERSON + r"(?:\b(?:not|n't|never|pas|nicht|kein\w*|no|non|nie)\b[^.?!¿]{0,30}\b" + _MISSION_WORD + r"|"
     r"\b(?:outside (?:of )?the|hors des|au[sß]erhalb der|fuera de las|fuori dalle|poza) (?:112|mission\w*)\b|"

@@ -36,13 +36,14 @@ _LIST_CUES = re.compile(
 _PROCEDURAL = re.compile(
     r"\b(how (do|can|should|to|would)|start|begin|first steps?|steps?|where (do|should|can) (we|i)|what should "
     r"(we|i)|what (happens|comes) (first|next)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|"
-    r"c[oó]mo (empezar|empezamos|comenzar|comenzamos)|come (iniziare|iniziamo|cominciare|cominciamo)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+    r"c[oó]mo (empezar|empezamos|comenzar|comenzamos)|come (iniziare|iniziamo|cominciare|cominciamo)|"
+    r"jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 # A question on where to begin ("How do we start?", "What happens first?"), the journey a getting-started guide
 # answers, as opposed to how to do one thing ("How do we join a city panel?").
 _STARTING = re.compile(
     r"\b(start(ed|ing)?|begin(ning)?|first steps?|what (happens|comes) first|comment (commencer|d[eé]marrer)|"
-    r"wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar|comenzamos)|come (iniziare|iniziamo|cominciare|cominciamo)|"
-    r"jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+    r"wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar|comenzamos)|"
+    r"come (iniziare|iniziamo|cominciare|cominciamo)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
 # "... and how much did it cost?": a second ask joined to the first, in the six languages questions come in.
 _ANOTHER_ASK = re.compile(
     r"\b(and (how|what|who|when|which|where|whether)|et (qui|que|quels?|quelles?|quand|combien|comment|où)|"
