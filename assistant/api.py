@@ -32,7 +32,7 @@ ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
 # Words that phrase a request rather than name its topic ("tell me about ...", "give an overview of ...").
 REQUEST_TERMS = frozenset(analyse("tell explain describe give show know overview summary summarise summarize "
-                                  "information info details please"))
+                                  "information info details"))
 
 
 @dataclass

@@ -35,7 +35,7 @@ _SIGN_OFF = re.compile(
 _BARE_START = {
     "en": r"(?:so,?\s+|ok,?\s+)?(?:(?:how|where) (?:do|should|can|could|shall) (?:we|i) (?:start|begin|get started)|"
           r"where to (?:start|begin)|(?:what are (?:the|our) )?first steps)",
-    "fr": r"(?:comment (?:commencer|d[ée]marrer|d[ée]buter|commencer|commen[çc]ons-nous)|par o[ùu] commencer)",
+    "fr": r"(?:comment (?:commencer|d[ée]marrer|d[ée]buter|commen[çc]ons-nous)|par o[ùu] commencer)",
     "de": r"(?:wie (?:fangen wir an|beginnen wir|starten wir|anfangen|beginnen)|wo (?:fangen|beginnen) wir an)",
     "es": r"¿?(?:c[óo]mo (?:empezamos|empezar|comenzamos|comenzar)|por d[óo]nde (?:empezamos|empezar|comenzar))",
     "it": r"(?:come (?:iniziamo|iniziare|cominciamo|cominciare)|da dove (?:iniziamo|iniziare|cominciamo))",

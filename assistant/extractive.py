@@ -33,17 +33,17 @@ _DATE_CUES = re.compile(
 _LIST_CUES = re.compile(
     r"\b(which|what are|list|who are|steps?|how (do|can|should) (we|i|a city)|start|begin|options|examples|"
     r"quel(le)?s|welche|cu[aá]les|quali|jakie|kt[oó]re)\b", re.I)
+# "How do we begin?" in the five other languages questions come in.
+_BEGIN_ELSEWHERE = (r"comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|"
+                    r"c[oó]mo (empezar|empezamos|comenzar|comenzamos)|come (iniziare|iniziamo|cominciare|cominciamo)|"
+                    r"jak (zacz[aą][cć]|rozpocz[aą][cć])")
 _PROCEDURAL = re.compile(
     r"\b(how (do|can|should|to|would)|start|begin|first steps?|steps?|where (do|should|can) (we|i)|what should "
-    r"(we|i)|what (happens|comes) (first|next)|comment (commencer|d[eé]marrer)|wie (fangen|beginnen|starten)|"
-    r"c[oó]mo (empezar|empezamos|comenzar|comenzamos)|come (iniziare|iniziamo|cominciare|cominciamo)|"
-    r"jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+    r"(we|i)|what (happens|comes) (first|next)|" + _BEGIN_ELSEWHERE + r")\b", re.I)
 # A question on where to begin ("How do we start?", "What happens first?"), the journey a getting-started guide
 # answers, as opposed to how to do one thing ("How do we join a city panel?").
 _STARTING = re.compile(
-    r"\b(start(ed|ing)?|begin(ning)?|first steps?|what (happens|comes) first|comment (commencer|d[eé]marrer)|"
-    r"wie (fangen|beginnen|starten)|c[oó]mo (empezar|empezamos|comenzar|comenzamos)|"
-    r"come (iniziare|iniziamo|cominciare|cominciamo)|jak (zacz[aą][cć]|rozpocz[aą][cć]))\b", re.I)
+    r"\b(start(ed|ing)?|begin(ning)?|first steps?|what (happens|comes) first|" + _BEGIN_ELSEWHERE + r")\b", re.I)
 # "... and how much did it cost?": a second ask joined to the first, in the six languages questions come in.
 _ANOTHER_ASK = re.compile(
     r"\b(and (how|what|who|when|which|where|whether)|et (qui|que|quels?|quelles?|quand|combien|comment|où)|"
