@@ -34,8 +34,10 @@ _NUMBER = re.compile(r"\d")
 _NUMBER_WORD = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozens?|"
     r"hundreds?|thousands?)\b", re.I)
-_COUNTED = re.compile(r"\bhow many ((?:[\w'-]+\s+){0,2}?[\w'-]+)(?=\s+(?:are|is|were|was|did|do|does|has|have|will|"
-                      r"can|got|signed|took|in|on|of|for|to|per)\b|\s*[?,.]|\s+and\b|$)", re.I)
+_COUNTED_THING = r"((?:[\w'-]+\s+){0,2}?[\w'-]+)"
+_COUNTED_END = r"(?=\s+(?:are|is|were|was|did|do|does|has|have|will|can|got|signed|took|in|on|of|for|to|per)\b|\s*[?,.]|$)"
+_COUNTED = re.compile(  # "how many commitments and actions does it have?" counts both
+    rf"\bhow many {_COUNTED_THING}(?:{_COUNTED_END}|\s+and\s+{_COUNTED_THING}{_COUNTED_END}|(?=\s+and\b))", re.I)
 _QUANTITY = re.compile(r"(?<![\w.,])(\d[\d,.]*\+?%?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"fifteen|twenty|thirty|forty|fifty|hundreds?)(?![\w.,]*\d)", re.I)
 _DATE = re.compile(
@@ -87,18 +89,17 @@ def years_named(question: str) -> set[str]:
 
 
 def counted_things(question: str) -> set[str]:
-    """Stems of what "how many ..." counts: {"action"} for "how many actions are in it?"."""
-    return {stem for match in _COUNTED.finditer(question) for stem in analyse(match.group(1))}
+    """Stems of what "how many ..." counts: {"action"} for "how many actions are in it?", {"commit", "action"}
+    for "how many commitments and actions ...?"."""
+    return {stem for match in _COUNTED.finditer(question) for group in match.groups() if group
+            for stem in analyse(group)}
 
 
-def counts_one_of(sentence: str, things: set[str], window: int = 3) -> bool:
-    """Whether a number stands right before one of ``things`` ("157 actions", "25 climate partners")."""
-    if not things:
-        return False
+def counts_of(sentence: str, things: set[str], window: int = 3) -> set[str]:
+    """Which of ``things`` a number stands right before ("157 actions", "25 climate partners")."""
+    counted: set[str] = set()
     for match in _QUANTITY.finditer(sentence):
         if _YEAR.fullmatch(match.group(1)):
             continue
-        following = analyse(" ".join(sentence[match.end():].split()[:window]))
-        if things & set(following):
-            return True
-    return False
+        counted |= things & set(analyse(" ".join(sentence[match.end():].split()[:window])))
+    return counted

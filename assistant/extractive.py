@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer_types import counted_things, counts_one_of
+from assistant.answer_types import counted_things, counts_of
 from assistant.bm25 import BM25Index
 from assistant.embeddings import Embedder
 from assistant.ordinals import ordinals_asked, ordinals_in
@@ -56,8 +56,8 @@ _DEFINITIONAL = re.compile(
     r"che cos'è|cos'è|co to jest|czym jest)\b[^?]{1,60}\?$", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 # A sentence opening on one of these leans on the sentence before it for what it is about.
-_ANAPHORIC = re.compile(r"^(it|its|they|their|them|this|that|these|those|the same|such|so|both|he|she)\b",
-                        re.I)
+_ANAPHORIC = re.compile(r"^((across|among|amongst|beyond|besides|between|for|from|in|of|on|under|with|within)\s+)?"
+                        r"(it|its|they|their|them|this|that|these|those|the same|such|so|both|he|she)\b", re.I)
 # Verbs a guide's steps open with ("Register on the Portal", "Form a Transition Team"): a list whose items open with
 # one is a path to follow, not a list of things (the three parts of a contract, the five emission sectors).
 _ACTIONS = frozenset("""
@@ -510,7 +510,9 @@ class ExtractiveComposer:
             for c in pool
         ])
         things = counted_things(question)
-        counted = np.asarray([float(counts_one_of(c.text, things)) for c in pool])
+        counts = [counts_of(c.text, things) for c in pool]
+        given = set().union(*counts)  # a count of what is asked scores; giving all the counts the sources give, more
+        counted = np.asarray([(bool(found) + len(found) / len(given)) / 2 if given else 0.0 for found in counts])
         top = max(max(_passage_score(r) for r in results), 1e-9)
         prior = np.asarray([_passage_score(results[c.source]) / top for c in pool])
         w = self.weights

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, counted_things, counts_one_of, years_named
+from assistant.answer_types import AnswerType, counted_things, counts_of, years_named
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -53,16 +53,20 @@ def test_any_is_held_by_every_sentence() -> None:
 def test_how_many_names_the_things_it_counts() -> None:
     assert counted_things("How many partners signed Milan's contract and how many actions are in it?") == {
         "partner", "action"}
+    assert counted_things("how many commitments and actions does the Lisbon contract have") == {"commit", "action"}
+    assert counted_things("how many cities signed and what did they promise?") == {"citi"}
     assert counted_things("What is a Climate City Contract?") == set()
 
 
 def test_a_count_is_a_number_right_before_the_thing_counted() -> None:
-    assert counts_one_of("The contract holds 157 actions:", {"action"})
-    assert counts_one_of("Espoo works with 25 climate partners.", {"partner"})
-    assert counts_one_of("Nine Italian cities take part.", {"citi"})
-    assert not counts_one_of("The actions run until 2030 in 12 districts.", {"action"})
-    assert not counts_one_of("In 2030 actions are reviewed.", {"action"})
-    assert not counts_one_of("The contract holds 157 actions.", set())
+    assert counts_of("The contract holds 157 actions:", {"action"}) == {"action"}
+    assert counts_of("Espoo works with 25 climate partners.", {"partner"}) == {"partner"}
+    assert counts_of("Nine Italian cities take part.", {"citi"}) == {"citi"}
+    assert counts_of("It gathers more than 600 commitments and 150 actions.", {"commit", "action"}) == {
+        "commit", "action"}
+    assert counts_of("The actions run until 2030 in 12 districts.", {"action"}) == set()
+    assert counts_of("In 2030 actions are reviewed.", {"action"}) == set()
+    assert counts_of("The contract holds 157 actions.", set()) == set()
 
 
 @pytest.mark.parametrize(("question", "years"), [

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.bm25 import BM25Index
 from assistant.embeddings import get_embedder
-from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates, with_guide
+from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates, refers_back, with_guide
 from assistant.relevance import load_calibration
 from assistant.retrieval import SearchResult
 from assistant.schema import Chunk
@@ -165,6 +165,17 @@ def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: 
     assert lead > 0 and texts[lead - 1] == "Cohort 1 of the programme was announced in March 2023."
     assert picks[lead - 1].shown_for_context and not picks[lead].shown_for_context
     assert_quoted(picks, results)
+
+
+@pytest.mark.parametrize("sentence", ["It covers ten sectors.", "Across them it gathers 600 commitments.",
+                                      "Beyond that announcement, nothing was found.", "Of these, 53 were chosen."])
+def test_a_sentence_opening_on_a_pronoun_refers_back(sentence: str) -> None:
+    assert refers_back(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["Itineraries vary.", "In 2023 the label was launched.", "Theirs is a plan."])
+def test_a_sentence_naming_its_subject_does_not_refer_back(sentence: str) -> None:
+    assert not refers_back(sentence)
 
 
 def test_questions_fragments_and_duplicates_are_not_candidates() -> None:
