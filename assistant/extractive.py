@@ -139,6 +139,7 @@ class Candidate:
     on_ordinal: bool = True  # not about another wave, edition or cohort than the one the question names
     ends_at: int = -1  # the last position its text covers, when list items were appended to it
     shown_for_context: bool = False  # not picked itself: shown beside a pick that needs it to be understood
+    heading: str = ""  # the heading it stands under in its passage
 
 
 @dataclass(frozen=True)
@@ -253,12 +254,13 @@ def _step_heading(heading: str) -> str | None:
     return action if action and _opens_with_action(action) else None
 
 
-def _sentences(text: str) -> list[tuple[int, str, bool]]:
-    """(position, answer-ready text, is list item or table row) for a passage; table headers become labels, a
-    heading directly over a list the list's introduction, and a numbered step heading a step, read with the first
-    sentence of its section ("Meet your city advisor: NZC assigns each Mission City a city advisor.")."""
+def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str]]:
+    """(position, answer-ready text, is list item or table row, heading over it) for a passage whose first
+    heading is ``heading`` until the text gives one; table headers become labels, a heading directly over a list the
+    list's introduction, and a numbered step heading a step, read with the first sentence of its section ("Meet
+    your city advisor: NZC assigns each Mission City a city advisor.")."""
     raw = split_sentences(text)
-    out: list[tuple[int, str, bool]] = []
+    out: list[tuple[int, str, bool, str]] = []
     header: list[str] = []
     read_with_step = -1
     for position, sentence in enumerate(raw):
@@ -276,22 +278,24 @@ def _sentences(text: str) -> list[tuple[int, str, bool]]:
             if _labels_columns(cells):  # "|  | Scope 1 | Scope 2 | Total |" below a caption row names the columns
                 header = cells
                 continue
-            out.append((position, _table_row(cells, header), True))
+            out.append((position, _table_row(cells, header), True, heading))
             continue
         header = []
         if stripped.startswith("#"):
+            heading = stripped.lstrip("#").strip()
             following = raw[position + 1].strip() if position + 1 < len(raw) else ""
             action = _step_heading(stripped)
             prose = bool(following) and not following.startswith(("#", "|")) and not is_list_item(following)
             if action and prose:
-                out.append((position, f"{clean_sentence(action).rstrip('.')}: {clean_sentence(following)}", True))
+                out.append((position, f"{clean_sentence(action).rstrip('.')}: {clean_sentence(following)}", True,
+                            heading))
                 read_with_step = position + 1
             elif action:  # its list or table follows as it is
-                out.append((position, clean_sentence(action), True))
+                out.append((position, clean_sentence(action), True, heading))
             elif is_list_item(following) and (intro := _heading_intro(stripped)):
-                out.append((position, intro, False))
+                out.append((position, intro, False, heading))
             continue
-        out.append((position, clean_sentence(sentence), is_list_item(sentence)))
+        out.append((position, clean_sentence(sentence), is_list_item(sentence), heading))
     return out
 
 
@@ -301,13 +305,13 @@ def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candi
     seen: set[str] = set()
     found: list[Candidate] = []
     for index, result in enumerate(results):
-        for position, text, item in _sentences(result.text)[:per_passage]:
+        for position, text, item, heading in _sentences(result.text, str(result.section or ""))[:per_passage]:
             usable = _usable(text)
             key = re.sub(r"\W+", " ", text.lower()).strip()
             if key in seen or not key or not (usable or item):
                 continue
             seen.add(key)
-            found.append(Candidate(text, index, position, item, usable=usable))
+            found.append(Candidate(text, index, position, item, usable=usable, heading=heading))
     return found
 
 
@@ -359,11 +363,13 @@ def _in_context(picked: list[Candidate], everything: list[Candidate], read_on: i
     block and the other picks; what was not picked itself is marked ``shown_for_context``."""
     taken = _covered(picked)
 
-    def beside(pick: Candidate, step: int) -> Candidate | None:
+    def beside(pick: Candidate, step: int, across_sections: bool = False) -> Candidate | None:
         edge = max(pick.position, pick.ends_at) if step > 0 else pick.position
         same = [c for c in everything if c.source == pick.source and (c.position - edge) * step > 0]
         found = min(same, key=lambda c: abs(c.position - edge), default=None)
         if found is None or (found.source, found.position) in taken or not found.usable:
+            return None
+        if found.heading != pick.heading and not across_sections:  # another section's sentence is not context
             return None
         taken.add((found.source, found.position))
         return found
@@ -382,7 +388,7 @@ def _in_context(picked: list[Candidate], everything: list[Candidate], read_on: i
     else:
         block = with_antecedent(lead)
         for _ in range(read_on):
-            following = beside(block[-1], 1)
+            following = beside(block[-1], 1, across_sections=read_on > 1)  # an overview reads on
             if following is None:
                 break
             if following.is_item:  # a list or table met while reading on is read whole

@@ -155,6 +155,15 @@ def test_the_lead_is_followed_by_the_next_sentence_of_its_source(composer: Extra
     assert picks[1].shown_for_context and picks[1].source == 0
 
 
+def test_the_lead_is_not_read_on_into_the_next_section(composer: ExtractiveComposer) -> None:
+    text = ("## Pilot grants\n\nGrants were €0.5 million, €1 million or €1.5 million per pilot.\n\n"
+            "## Twinning\n\nThe twinning programme pairs cities for a year of exchange visits.")
+    results = [passage(0, text), passage(1, TWINNING)]
+    picks = composer.select("How large are the pilot grants?", results, "explore")
+    assert picks[0].text.startswith("Grants were") and picks[0].heading == "Pilot grants"
+    assert not any(p.shown_for_context for p in picks)
+
+
 def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: ExtractiveComposer) -> None:
     cohorts = ("Cohort 1 of the programme was announced in March 2023. They were chosen from 103 applications "
                "in 33 countries. Cohort 2 opened in the autumn.")
