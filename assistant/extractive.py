@@ -464,17 +464,16 @@ class ExtractiveComposer:
         self.weights = weights or SentenceWeights()
         self.duplicate_at = duplicate_at
 
-    def _lexical(self, question: str, sentences: list[str]) -> np.ndarray:
+    def _term_shares(self, question: str, sentences: list[str]) -> np.ndarray:
+        """Per sentence and question term, the term's IDF share of all the question's terms when the sentence
+        holds it (0 otherwise); a row's sum is the sentence's word overlap."""
         terms = sorted(set(question_terms(question)))
         if not terms:
-            return np.zeros(len(sentences))
+            return np.zeros((len(sentences), 1))
         weights = np.asarray(self.bm25.idf(terms) if self.bm25 is not None else [1.0] * len(terms))
-        total = weights.sum() or 1.0
-        scores = []
-        for sentence in sentences:
-            present = set(analyse(sentence))
-            scores.append(sum(w for t, w in zip(terms, weights) if t in present) / total)
-        return np.asarray(scores)
+        shares = weights / (weights.sum() or 1.0)
+        return np.asarray([[share if term in present else 0.0 for term, share in zip(terms, shares)]
+                           for present in (set(analyse(sentence)) for sentence in sentences)])
 
     def said_missing(self, question: str, lead: Candidate, picks: list[Candidate]) -> bool:
         """Whether the sentence right after the lead says the sources lack what the question asks beyond the
@@ -508,7 +507,8 @@ class ExtractiveComposer:
             candidate.on_ordinal = _on_ordinal(candidate, asked)
         # word overlap leaves out the place asked about, which is judged apart: its rare name outweighed the topic,
         # so "Espoo works with 25 climate partners" led an answer on Espoo's reduction target
-        lexical = self._lexical(without_places(question) if places else question, texts)
+        shares = self._term_shares(without_places(question) if places else question, texts)
+        lexical = shares.sum(axis=1)
         kind = np.asarray([
             float((shape.wants_number and bool(_HAS_NUMBER.search(c.text)))
                   or (shape.wants_date and bool(_HAS_DATE.search(c.text)))
@@ -544,7 +544,9 @@ class ExtractiveComposer:
             path = _steps_of(guide, pool, results)
             if len(path) >= MIN_PATH_STEPS:  # a step that ends on "opens doors to:" brings its list
                 return self._complete_lists(path[:MAX_PATH_STEPS], everything)
-        picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at)
+        # a question of several asks: after the lead, a term no pick holds yet counts twice in word overlap
+        picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at,
+                           shares * (w.lexical if shape.parts > 1 else 0.0))
         picked = self._complete_lists(picked, everything)
         if steps:  # steps keep the order their source gives them
             return sorted(picked, key=lambda c: _guide_order(c, results))
@@ -568,18 +570,21 @@ class ExtractiveComposer:
 
     @staticmethod
     def _mmr(pool: list[Candidate], vectors: np.ndarray, scores: np.ndarray, limit: int, duplicate_at: float,
-             balance: float = 0.75, floor: float = 0.5) -> list[Candidate]:
-        """Greedy maximal-marginal-relevance pick; a sentence saying again what a pick says is passed over, and the
-        pick stops when what is left is much weaker than the best."""
+             novelty: np.ndarray, balance: float = 0.75, floor: float = 0.5) -> list[Candidate]:
+        """Greedy maximal-marginal-relevance pick; after the lead, a sentence holding question terms no pick holds
+        yet gains ``novelty`` for them (the second part of "who co-signed it and what is it aiming for?"); a
+        sentence saying again what a pick says is passed over, and the pick stops when what is left is much weaker
+        than the best."""
         chosen: list[int] = []
         passed: list[int] = []
         best = float(scores.max())
         while len(chosen) < min(limit, len(pool)):
             if chosen:
                 redundancy = (vectors @ vectors[chosen].T).max(axis=1)
+                unheld = novelty[:, (novelty[chosen] == 0).all(axis=0)].sum(axis=1)
             else:
-                redundancy = np.zeros(len(pool))
-            marginal = balance * scores - (1 - balance) * redundancy
+                redundancy = unheld = np.zeros(len(pool))
+            marginal = balance * (scores + unheld) - (1 - balance) * redundancy
             marginal[chosen + passed] = -np.inf
             index = int(np.argmax(marginal))
             if not np.isfinite(marginal[index]) or (chosen and scores[index] < floor * best):

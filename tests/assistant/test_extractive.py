@@ -164,6 +164,16 @@ def test_the_lead_is_not_read_on_into_the_next_section(composer: ExtractiveCompo
     assert not any(p.shown_for_context for p in picks)
 
 
+def test_after_the_lead_a_sentence_on_the_question_s_other_ask_goes_first() -> None:
+    pool = [Candidate(text, 0, i) for i, text in enumerate(["KTH co-signed.", "KTH is a university.", "It aims higher."])]
+    vectors, scores = np.eye(3), np.asarray([1.0, 0.7, 0.65])
+    novelty = np.asarray([[0.25, 0.0], [0.25, 0.0], [0.0, 0.25]])  # terms "co-signed", "aiming"
+    plain = ExtractiveComposer._mmr(pool, vectors, scores, 2, 0.9, np.zeros_like(novelty))
+    both = ExtractiveComposer._mmr(pool, vectors, scores, 2, 0.9, novelty)
+    assert [c.text for c in plain] == ["KTH co-signed.", "KTH is a university."]
+    assert [c.text for c in both] == ["KTH co-signed.", "It aims higher."]
+
+
 def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: ExtractiveComposer) -> None:
     cohorts = ("Cohort 1 of the programme was announced in March 2023. They were chosen from 103 applications "
                "in 33 countries. Cohort 2 opened in the autumn.")
@@ -371,7 +381,8 @@ def test_a_sentence_repeating_a_pick_is_passed_over_and_the_pick_goes_on() -> No
     pool = [Candidate("Nine German cities were selected.", 0, 0), Candidate("Nine German cities were chosen.", 1, 0),
             Candidate("Aachen, Dortmund and Münster are among them.", 2, 0)]
     vectors = np.asarray([[1.0, 0.0], [0.99, 0.141], [0.6, 0.8]])
-    picks = ExtractiveComposer._mmr(pool, vectors, np.asarray([1.0, 0.9, 0.6]), limit=3, duplicate_at=0.92)
+    picks = ExtractiveComposer._mmr(pool, vectors, np.asarray([1.0, 0.9, 0.6]), limit=3, duplicate_at=0.92,
+                                    novelty=np.zeros((3, 1)))
     assert [p.text for p in picks] == [pool[0].text, pool[2].text]
 
 
