@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,11 +13,12 @@ from assistant.answer_types import AnswerType, years_named
 from assistant.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
+from assistant.crosslingual import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from assistant.embeddings import get_embedder
 from assistant.extractive import (ABSENCE_COVERAGE, Candidate, ExtractiveComposer, QuestionShape, SentenceWeights,
                                   candidates, refers_back, with_guide)
 from assistant.filters import SearchFilter
-from assistant.languages import query_language
+from assistant.languages import FUNCTION_WORDS, query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
 from assistant.ordinals import ordinals_asked, ordinals_in
@@ -26,7 +27,7 @@ from assistant.relevance import Evidence, assess, load_calibration, states_absen
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
-from assistant.text import analyse, asking_part, fold, question_terms
+from assistant.text import analyse, asking_part, fold, question_terms, words
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
@@ -69,16 +70,17 @@ def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
 
 
 def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passages: list[SearchResult],
-                 foreign: bool) -> bool:
+                 foreign: bool, translate: Callable[[str], list[str]] | None = None) -> bool:
     """Whether a picked sentence gives the kind of value asked for: about the place asked about, not saying the
-    value is missing and, for an English question (word overlap means nothing across languages), sharing a term
-    with it besides the place's name, itself or through the next sentence that says "it" for it. "12" in a
-    sentence on something else does not answer "how many residents ...?", nor "Malmö ran a project worth SEK 10m"
-    "how big was Malmö's pilot grant?"."""
+    value is missing and sharing a term with the question besides the place's name, itself or through the next
+    sentence that says "it" for it; a question in another language than the sources shares a term through
+    ``translate`` (without it, the term is not checked). "12" in a sentence on something else does not answer "how
+    many residents ...?", nor "Malmö ran a project worth SEK 10m" "how big was Malmö's pilot grant?"."""
     valued = [p for p in chosen if wanted.held_by(p.text) and p.on_place and not states_absence(p.text)]
-    if foreign or not valued:
+    if not valued or (foreign and translate is None):
         return bool(valued)
-    topic = set(question_terms(without_places(query))) - REQUEST_TERMS
+    topic = _foreign_topic(query, translate) if foreign and translate else (
+        set(question_terms(without_places(query))) - REQUEST_TERMS)
     if wanted is AnswerType.ANY and not topic:  # "Tell me about Lahti": the place is the whole topic
         return True
     following = {(c.source, c.position - 1): c.text for c in candidates(passages)}
@@ -92,6 +94,14 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
                     or (refers_back(after) and topic & set(analyse(after))))
 
     return any(on_topic(p) for p in valued)
+
+
+def _foreign_topic(query: str, translate: Callable[[str], list[str]]) -> set[str]:
+    """The stems of the sources' words that a question in another language names besides places and the words
+    that phrase any question ("Qual è lo stipendio del sindaco di Milano?" → salary, mayor)."""
+    terms = [t for t in words(without_places(query)) if len(t) >= 3 and not t.isdigit() and t not in FUNCTION_WORDS]
+    read = (word for term in terms for word in translate(term))
+    return {stem for word in read if not named_places(word) for stem in analyse(word)} - REQUEST_TERMS
 
 
 class Assistant:
@@ -108,6 +118,7 @@ class Assistant:
 
             self.llm = LLMEngine(self.settings)
         self._library: tuple[float, list[dict[str, Any]]] | None = None
+        self._vocabulary: tuple[float, WordTranslator | None] | None = None
 
     # Search ---------------------------------------------------------------------------------------------------
     def ground(self, question: str, search_filter: SearchFilter | None = None,
@@ -230,7 +241,7 @@ class Assistant:
         if not foreign and composer.said_missing(query, chosen[0], picks):  # the lead, then "the rest is not given"
             return self._absent(reply, rendered[:2])
         wanted = AnswerType.asked_by(query)
-        if not _gives_value(wanted, query, chosen, passages, foreign):
+        if not _gives_value(wanted, query, chosen, passages, foreign, self._translation(model) if foreign else None):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         shown = " ".join(p.text for p in picks)
         asked = asking_part(query)  # context the asker states ("we were not selected in 2022") is not asked
@@ -245,6 +256,19 @@ class Assistant:
         reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps,
                               [p.is_item for p in picks])
         return reply
+
+    def _translation(self, model: str) -> Callable[[str], list[str]] | None:
+        """Reads a word of another language as the sources' nearest word, when the index holds their vocabulary
+        (reloaded when a sync rewrote it) and the question was searched with the multilingual model."""
+        path = self.settings.index_dir / VOCABULARY_NAME
+        written = path.stat().st_mtime if path.is_file() else 0.0
+        if self._vocabulary is None or self._vocabulary[0] != written:
+            self._vocabulary = (written, WordTranslator.load(self.settings.index_dir))
+        vocabulary = self._vocabulary[1]
+        if model != VOCABULARY_MODEL or not vocabulary:
+            return None
+        embedder = get_embedder(model, self.settings.threads)
+        return lambda term: vocabulary.translate(term, embedder)
 
     def _absent(self, reply: Reply, rendered: list[tuple[str, int]], missing: str = "") -> Reply:
         """The best evidence says the sources lack this (or lacks the ``missing`` kind of value asked for):

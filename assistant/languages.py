@@ -17,10 +17,12 @@ _MARKERS = {
     "es": {"el", "los", "las", "que", "cual", "cuales", "como", "para", "una", "del", "es", "son", "se", "ciudad",
            "ciudades", "cuanto", "cuantos", "quien", "nuestra", "podemos", "y", "en", "al", "por"},
     "it": {"il", "lo", "gli", "che", "quali", "quale", "come", "per", "una", "della", "delle", "del", "sono",
-           "citta", "quanto", "quanti", "chi", "nostra", "possiamo", "e", "di", "nel", "alla", "cosa"},
+           "citta", "quanto", "quanti", "chi", "nostra", "possiamo", "e", "di", "nel", "alla", "cosa", "qual"},
     "pl": {"jak", "jakie", "jaki", "czy", "w", "na", "sie", "do", "jest", "sa", "miasta", "miasto", "ile", "co",
            "kto", "nasze", "mozemy", "dla", "oraz", "z", "ktore", "nasz", "przez", "kiedy"},
 }
+# The words that phrase a question in any of the six languages, with "city": none names what it asks about.
+FUNCTION_WORDS = frozenset().union(*_MARKERS.values())
 _LETTERS = {"pl": "ąćęłńóśźż", "de": "äöüß", "fr": "àâçèéêëîïôœùû", "es": "ñ¿¡áíóú", "it": "àèéìòù"}
 
 

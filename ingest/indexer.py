@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.bm25 import SIDECAR_NAME, BM25Index
 from assistant.config import Settings
+from assistant.crosslingual import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from assistant.embeddings import EMBEDDING_DIMS, get_embedder
 from assistant.schema import Chunk
 from assistant.store import ChunkStore
@@ -195,7 +196,7 @@ class Indexer:
         removed = [key for key in manifest.files
                    if key not in present and any(Path(key).is_relative_to(r) for r in roots)]
         dirty = manifest.is_dirty()
-        if not todo and not removed and not dirty and (folder / SIDECAR_NAME).is_file():
+        if not todo and not removed and not dirty and self._sidecars_present(folder):
             report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
             report.seconds = time.perf_counter() - started
             return report
@@ -213,6 +214,8 @@ class Indexer:
         if dirty:
             report.repaired = self._reconcile(manifest, report)
         self._refresh_bm25(folder, report, full=rebuild or dirty)
+        if VOCABULARY_MODEL in self.models:
+            self._refresh_vocabulary(folder, report, full=rebuild or dirty)
         manifest.save()
         manifest.mark_clean()
         report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
@@ -285,6 +288,25 @@ class Indexer:
         elif report.changed:
             rows = [(c.chunk_id, c.text, c.to_store_metadata()) for c in self._written]
             current.updated(self._removed, rows).save(folder)
+
+    def _sidecars_present(self, folder: Path) -> bool:
+        """The files written beside the store: the BM25 index and, with the multilingual model, its vocabulary."""
+        return (folder / SIDECAR_NAME).is_file() and (
+            VOCABULARY_MODEL not in self.models or (folder / VOCABULARY_NAME).is_file())
+
+    def _refresh_vocabulary(self, folder: Path, report: SyncReport, full: bool) -> None:
+        """Add the words of the chunks this sync wrote to the vocabulary that questions in other languages are
+        read in (all the stored chunks' words after a repair, a rebuild, or when it is missing)."""
+        embedder = get_embedder(VOCABULARY_MODEL, self.settings.threads)
+        current = None if full else WordTranslator.load(folder)
+        if current is None:
+            texts: Iterable[str] = (text for _, text, _ in self.store.iter_all(VOCABULARY_MODEL))
+            current = WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
+        elif report.changed:
+            texts = [c.text for c in self._written]
+        else:
+            return
+        current.extended(texts, embedder).save(folder)
 
     def _reconcile(self, manifest: Manifest, report: SyncReport) -> bool:
         """After an interrupted sync: drop every stored chunk the manifest does not list."""

@@ -5,12 +5,14 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.bm25 import BM25Index
 from assistant.config import Settings
+from assistant.crosslingual import VOCABULARY_NAME, WordTranslator
 from assistant.store import ChunkStore
 from ingest import indexer
 from ingest.indexer import sync
@@ -67,6 +69,26 @@ def test_changed_file_reuses_vectors_of_unchanged_chunks(settings: Settings, tmp
     path.write_text(path.read_text().replace("Part 3 sentence 5 describes", "Part 3 sentence 5 explains"))
     second = sync([folder], settings)
     assert second.updated and 0 < second.chunks_embedded < first.chunks_embedded
+
+
+def test_the_multilingual_index_keeps_its_documents_vocabulary_in_step(settings: Settings, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = replace(settings, dense_models=("e5",))
+    folder = tmp_path / "docs"
+    path = write_md(folder, "ferry", "Electric ferry", "The harbour ferry runs on batteries.")
+    sync([folder], settings)
+    first = WordTranslator.load(settings.index_dir)
+    assert first is not None and {"harbour", "ferry", "batteries"} <= set(first.words)
+    path.write_text(path.read_text().replace("batteries", "hydrogen"))
+    sync([folder], settings)
+    second = WordTranslator.load(settings.index_dir)
+    assert second is not None and second.words[:len(first)] == first.words and "hydrogen" in second.words
+    (settings.index_dir / VOCABULARY_NAME).unlink()  # an index built before it had one gets it on the next sync
+    assert not sync([folder], settings).changed
+    rebuilt = WordTranslator.load(settings.index_dir)
+    assert rebuilt is not None and {"hydrogen", "ferry"} <= set(rebuilt.words)
+    monkeypatch.setattr(indexer, "get_embedder", lambda *_a, **_k: pytest.fail("nothing changed: no model loads"))
+    sync([folder], settings)
 
 
 def test_bad_files_are_reported_and_nothing_indexed_is_lost(settings: Settings, docs_folder: Path) -> None:
