@@ -95,6 +95,16 @@ def counted_things(question: str) -> set[str]:
             for stem in analyse(group)}
 
 
+_COUNTED_ABROAD = re.compile(  # "combien de villes", "wie viele Städte", "cuántas acciones", "quanti partner", "ile miast"
+    r"\b(?:combien\s+(?:de\s+|d['’]\s*)|wie\s+viele?\s+|cu[aá]nt[oa]s\s+|quant[ei]\s+|ile\s+)([^\W\d_][\w'-]*)", re.I)
+
+
+def counted_words(question: str) -> list[str]:
+    """The words a question in French, German, Spanish, Italian or Polish counts, as written: ["azioni",
+    "partner"] for "Quante azioni ... e quanti partner ...?" (read in the sources' words elsewhere)."""
+    return _COUNTED_ABROAD.findall(question)
+
+
 def counts_of(sentence: str, things: set[str], window: int = 3) -> set[str]:
     """Which of ``things`` a number stands right before ("157 actions", "25 climate partners")."""
     counted: set[str] = set()

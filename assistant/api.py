@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,12 +13,12 @@ from assistant.answer_types import AnswerType, years_named
 from assistant.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
 from assistant.config import Settings, load_settings
 from assistant.conversation import Conversation
-from assistant.crosslingual import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
+from assistant.crosslingual import VOCABULARY_MODEL, VOCABULARY_NAME, Translate, WordTranslator, read_terms
 from assistant.embeddings import get_embedder
 from assistant.extractive import (ABSENCE_COVERAGE, Candidate, ExtractiveComposer, QuestionShape, SentenceWeights,
                                   candidates, refers_back, with_guide)
 from assistant.filters import SearchFilter
-from assistant.languages import FUNCTION_WORDS, query_language
+from assistant.languages import query_language
 from assistant.logbook import Logbook
 from assistant.modes import MODES_HELP, render, render_abstention
 from assistant.ordinals import ordinals_asked, ordinals_in
@@ -27,7 +27,7 @@ from assistant.relevance import Evidence, assess, load_calibration, states_absen
 from assistant.replies import MODES, Reply, cite_in_order
 from assistant.retrieval import SearchEngine, SearchResult
 from assistant.suggestions import suggest
-from assistant.text import analyse, asking_part, fold, question_terms, words
+from assistant.text import analyse, asking_part, fold, question_terms
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
@@ -70,7 +70,7 @@ def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
 
 
 def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passages: list[SearchResult],
-                 foreign: bool, translate: Callable[[str], list[str]] | None = None) -> bool:
+                 foreign: bool, translate: Translate | None = None) -> bool:
     """Whether a picked sentence gives the kind of value asked for: about the place asked about, not saying the
     value is missing and sharing a term with the question besides the place's name, itself or through the next
     sentence that says "it" for it; a question in another language than the sources shares a term through
@@ -96,12 +96,10 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
     return any(on_topic(p) for p in valued)
 
 
-def _foreign_topic(query: str, translate: Callable[[str], list[str]]) -> set[str]:
+def _foreign_topic(query: str, translate: Translate) -> set[str]:
     """The stems of the sources' words that a question in another language names besides places and the words
     that phrase any question ("Qual è lo stipendio del sindaco di Milano?" → salary, mayor)."""
-    terms = [t for t in words(without_places(query)) if len(t) >= 3 and not t.isdigit() and t not in FUNCTION_WORDS]
-    read = (word for term in terms for word in translate(term))
-    return {stem for word in read if not named_places(word) for stem in analyse(word)} - REQUEST_TERMS
+    return set().union(*read_terms(query, translate)) - REQUEST_TERMS
 
 
 class Assistant:
@@ -213,11 +211,14 @@ class Assistant:
         yield from _partials(reply)
         yield reply
 
-    def composer(self, model: str, weights: SentenceWeights | None = None) -> ExtractiveComposer:
-        """The extractive composer for ``model``, with that model's calibrated sentence-similarity range."""
+    def composer(self, model: str, weights: SentenceWeights | None = None,
+                 translate: Translate | None = None) -> ExtractiveComposer:
+        """The extractive composer for ``model``, with that model's calibrated sentence-similarity range (and
+        ``translate`` for a question in another language than the sources)."""
         params = self.calibration[model]
         return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
-                                  (params["sentence_lo"], params["sentence_hi"]), weights, params["duplicate_at"])
+                                  (params["sentence_lo"], params["sentence_hi"]), weights, params["duplicate_at"],
+                                  translate)
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
@@ -226,7 +227,8 @@ class Assistant:
             passages = sorted(results, key=lambda r: not written_only_for(r, group))[:ANSWER_PASSAGES]
             passages = with_guide(passages, self.engine.document)
             reply.sources = passages
-        composer = self.composer(model)
+        translate = self._translation(model) if foreign else None
+        composer = self.composer(model, translate=translate)
         picks = composer.select(query, passages, reply.mode)
         chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer
         if not chosen or not chosen[0].on_place:  # nothing said about the place the question names
@@ -241,7 +243,7 @@ class Assistant:
         if not foreign and composer.said_missing(query, chosen[0], picks):  # the lead, then "the rest is not given"
             return self._absent(reply, rendered[:2])
         wanted = AnswerType.asked_by(query)
-        if not _gives_value(wanted, query, chosen, passages, foreign, self._translation(model) if foreign else None):
+        if not _gives_value(wanted, query, chosen, passages, foreign, translate):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         shown = " ".join(p.text for p in picks)
         asked = asking_part(query)  # context the asker states ("we were not selected in 2022") is not asked
@@ -257,7 +259,7 @@ class Assistant:
                               [p.is_item for p in picks])
         return reply
 
-    def _translation(self, model: str) -> Callable[[str], list[str]] | None:
+    def _translation(self, model: str) -> Translate | None:
         """Reads a word of another language as the sources' nearest word, when the index holds their vocabulary
         (reloaded when a sync rewrote it) and the question was searched with the multilingual model."""
         path = self.settings.index_dir / VOCABULARY_NAME

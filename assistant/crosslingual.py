@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
 from assistant.embeddings import Embedder
-from assistant.text import STOPWORDS
+from assistant.languages import FUNCTION_WORDS
+from assistant.places import named_places, without_places
+from assistant.text import STOPWORDS, analyse, words
+
+Translate = Callable[[str], list[str]]  # a word of a question -> the sources' words for it
 
 VOCABULARY_NAME = "vocabulary-e5.npz"
 VOCABULARY_MODEL = "e5"  # the multilingual embedder: MiniLM does not place "stipendio" near "salary"
@@ -22,6 +26,15 @@ _WORD = re.compile(r"[^\W\d_]{3,30}")
 def vocabulary_words(text: str) -> set[str]:
     """The lower-case words of ``text`` a term may be read as: letters only, three or more, no stopword."""
     return {word for word in _WORD.findall(text.lower()) if word not in STOPWORDS}
+
+
+def read_terms(question: str, translate: Translate) -> list[set[str]]:
+    """Per content word of a question in another language (places and the words that phrase any question left
+    out), the stems of the sources' words it is read as: "Quante azioni ...?" → [{"action", "activ"}, ...]."""
+    terms = [t for t in words(without_places(question)) if len(t) >= 3 and not t.isdigit() and t not in FUNCTION_WORDS]
+    read = ({stem for word in translate(term) if not named_places(word) for stem in analyse(word)}
+            for term in dict.fromkeys(terms))
+    return [stems for stems in read if stems]
 
 
 class WordTranslator:

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer_types import counted_things, counts_of
+from assistant.answer_types import counted_things, counted_words, counts_of
 from assistant.bm25 import BM25Index
+from assistant.crosslingual import Translate, read_terms
 from assistant.embeddings import Embedder
 from assistant.ordinals import ordinals_asked, ordinals_in
 from assistant.places import named_places, names_place, without_places
 from assistant.relevance import states_absence
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, is_list_item, question_terms, split_sentences, strip_bullet, word_count
+from assistant.text import analyse, fold, is_list_item, question_terms, split_sentences, strip_bullet, word_count
 
 _NUMBER_CUES = re.compile(
     r"\b(how (much|many|large|big)|budget|cost|costs|amount|grants?|funding|money|size|percent|share|target|"
@@ -457,8 +458,10 @@ class ExtractiveComposer:
     """Picks and orders the sentences that answer a question, from passages already retrieved."""
 
     def __init__(self, embedder: Embedder, bm25: BM25Index | None, cosine_range: tuple[float, float],
-                 weights: SentenceWeights | None = None, duplicate_at: float = 0.92) -> None:
+                 weights: SentenceWeights | None = None, duplicate_at: float = 0.92,
+                 translate: Translate | None = None) -> None:
         self.embedder = embedder
+        self.translate = translate  # for a question in another language than the sources: their words for its own
         self.bm25 = bm25
         self.lo, self.hi = cosine_range
         self.weights = weights or SentenceWeights()
@@ -466,13 +469,15 @@ class ExtractiveComposer:
 
     def _term_shares(self, question: str, sentences: list[str]) -> np.ndarray:
         """Per sentence and question term, the term's IDF share of all the question's terms when the sentence
-        holds it (0 otherwise); a row's sum is the sentence's word overlap."""
-        terms = sorted(set(question_terms(question)))
+        holds it (0 otherwise); a row's sum is the sentence's word overlap. A term of a question in another
+        language is held as any of the sources' words it is read as."""
+        terms = (read_terms(question, self.translate) if self.translate
+                 else [{term} for term in sorted(set(question_terms(question)))])
         if not terms:
             return np.zeros((len(sentences), 1))
-        weights = np.asarray(self.bm25.idf(terms) if self.bm25 is not None else [1.0] * len(terms))
+        weights = np.asarray([max(self.bm25.idf(sorted(stems))) if self.bm25 is not None else 1.0 for stems in terms])
         shares = weights / (weights.sum() or 1.0)
-        return np.asarray([[share if term in present else 0.0 for term, share in zip(terms, shares)]
+        return np.asarray([[share if stems & present else 0.0 for stems, share in zip(terms, shares)]
                            for present in (set(analyse(sentence)) for sentence in sentences)])
 
     def said_missing(self, question: str, lead: Candidate, picks: list[Candidate]) -> bool:
@@ -515,7 +520,8 @@ class ExtractiveComposer:
                   or ((shape.wants_list or mode == "start") and c.is_item))
             for c in pool
         ])
-        things = counted_things(question)
+        things = ({stem for word in counted_words(question) for sense in self.translate(fold(word).lower())
+                   for stem in analyse(sense)} if self.translate else counted_things(question))
         counts = [counts_of(c.text, things) for c in pool]
         given = set().union(*counts)  # a count of what is asked scores; giving all the counts the sources give, more
         counted = np.asarray([(bool(found) + len(found) / len(given)) / 2 if given else 0.0 for found in counts])

@@ -17,7 +17,8 @@ _MARKERS = {
     "es": {"el", "los", "las", "que", "cual", "cuales", "como", "para", "una", "del", "es", "son", "se", "ciudad",
            "ciudades", "cuanto", "cuantos", "quien", "nuestra", "podemos", "y", "en", "al", "por"},
     "it": {"il", "lo", "gli", "che", "quali", "quale", "come", "per", "una", "della", "delle", "del", "sono",
-           "citta", "quanto", "quanti", "chi", "nostra", "possiamo", "e", "di", "nel", "alla", "cosa", "qual"},
+           "citta", "quanto", "quanti", "quante", "chi", "nostra", "possiamo", "e", "di", "nel", "alla", "cosa", "qual",
+           "hanno"},
     "pl": {"jak", "jakie", "jaki", "czy", "w", "na", "sie", "do", "jest", "sa", "miasta", "miasto", "ile", "co",
            "kto", "nasze", "mozemy", "dla", "oraz", "z", "ktore", "nasz", "przez", "kiedy"},
 }

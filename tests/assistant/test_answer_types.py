@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_types import AnswerType, counted_things, counts_of, years_named
+from assistant.answer_types import AnswerType, counted_things, counted_words, counts_of, years_named
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -56,6 +56,14 @@ def test_how_many_names_the_things_it_counts() -> None:
     assert counted_things("how many commitments and actions does the Lisbon contract have") == {"commit", "action"}
     assert counted_things("how many cities signed and what did they promise?") == {"citi"}
     assert counted_things("What is a Climate City Contract?") == set()
+
+
+def test_a_count_in_another_language_names_the_words_it_counts() -> None:
+    assert counted_words("Quante azioni prevede il contratto di Bologna e quanti partner lo hanno firmato?") == [
+        "azioni", "partner"]
+    assert counted_words("Combien d'actions et combien de villes ?") == ["actions", "villes"]
+    assert counted_words("Wie viele Städte? ¿Cuántas acciones? Ile miast?") == ["Städte", "acciones", "miast"]
+    assert counted_words("How many cities?") == []
 
 
 def test_a_count_is_a_number_right_before_the_thing_counted() -> None:

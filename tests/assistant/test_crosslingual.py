@@ -11,7 +11,8 @@ from assistant.api import _foreign_topic, _gives_value
 from assistant.config import PROJECT_ROOT
 from assistant.crosslingual import VOCABULARY_MODEL, WordTranslator, vocabulary_words
 from assistant.embeddings import Embedder, get_embedder
-from assistant.extractive import Candidate
+from assistant.extractive import Candidate, ExtractiveComposer
+from assistant.relevance import load_calibration
 from assistant.retrieval import SearchResult
 from assistant.schema import Chunk
 
@@ -74,3 +75,17 @@ def test_a_question_in_another_language_must_share_its_topic_with_the_answer(tra
     assert _gives_value(AnswerType.COUNT, "Quante azioni prevede il contratto di Milano?", chosen, passages, True,
                         translate)
     assert _gives_value(AnswerType.ANY, salary, chosen, passages, True, None)  # no vocabulary: not checked
+
+
+def test_word_overlap_and_counts_reach_a_question_in_another_language(translator: WordTranslator,
+                                                                      e5: Embedder) -> None:
+    bologna = ("Bologna presented its Climate City Contract on 1 March 2024. The headline figure is the roughly €11 "
+               "billion of investment attached to the 241 actions. Two tiers of backers were named in it: 24 partners "
+               "and 70 supporters.")
+    chunk = Chunk("bologna::0000::x", "bologna", bologna, {"title": "Bologna case study", "city": "Bologna"})
+    params = load_calibration()[VOCABULARY_MODEL]
+    composer = ExtractiveComposer(e5, None, (params["sentence_lo"], params["sentence_hi"]),
+                                  translate=lambda term: translator.translate(term, e5))
+    picks = composer.select("Quanti partner hanno firmato il contratto di Bologna?",
+                            [SearchResult(chunk, score=1.0, rank=1)], "explore")
+    assert picks[0].text.startswith("Two tiers of backers") and picks[0].lexical > 0
