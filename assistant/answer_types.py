@@ -35,7 +35,8 @@ _NUMBER_WORD = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|dozens?|"
     r"hundreds?|thousands?)\b", re.I)
 _COUNTED_THING = r"((?:[\w'-]+\s+){0,2}?[\w'-]+)"
-_COUNTED_END = r"(?=\s+(?:are|is|were|was|did|do|does|has|have|will|can|got|signed|took|in|on|of|for|to|per)\b|\s*[?,.]|$)"
+_COUNTED_END = (r"(?=\s+(?:are|is|were|was|did|do|does|has|have|will|can|got|signed|took|in|on|of|for|to|per)\b"
+                r"|\s*[?,.]|$)")
 _COUNTED = re.compile(  # "how many commitments and actions does it have?" counts both
     rf"\bhow many {_COUNTED_THING}(?:{_COUNTED_END}|\s+and\s+{_COUNTED_THING}{_COUNTED_END}|(?=\s+and\b))", re.I)
 _QUANTITY = re.compile(r"(?<![\w.,])(\d[\d,.]*\+?%?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -95,7 +96,8 @@ def counted_things(question: str) -> set[str]:
             for stem in analyse(group)}
 
 
-_COUNTED_ABROAD = re.compile(  # "combien de villes", "wie viele Städte", "cuántas acciones", "quanti partner", "ile miast"
+# "combien de villes", "wie viele Städte", "cuántas acciones", "quanti partner", "ile miast"
+_COUNTED_ABROAD = re.compile(
     r"\b(?:combien\s+(?:de\s+|d['’]\s*)|wie\s+viele?\s+|cu[aá]nt[oa]s\s+|quant[ei]\s+|ile\s+)([^\W\d_][\w'-]*)", re.I)
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from assistant.bm25 import BM25Index
 from assistant.retrieval import SearchResult
-from assistant.text import analyse, fold, question_terms
+from assistant.text import analyse, question_terms
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 

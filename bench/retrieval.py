@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant.bm25 import SIDECAR_NAME  # noqa: E402
 from assistant.config import load_settings  # noqa: E402
 from assistant.evaluate import Run, ranking_to_run, score_run, search_run, split_queries  # noqa: E402
-from assistant.retrieval import FusionConfig, SearchEngine  # noqa: E402
+from assistant.retrieval import SearchEngine  # noqa: E402
 from bench.common import (CACHE, SCIFACT, candidate_lists, describe, describe_rescore,  # noqa: E402
                           fused_run, plain_rrf, scifact_engine, single)
 from bench.gold import GOLD, load_questions  # noqa: E402

@@ -165,7 +165,8 @@ def test_the_lead_is_not_read_on_into_the_next_section(composer: ExtractiveCompo
 
 
 def test_after_the_lead_a_sentence_on_the_question_s_other_ask_goes_first() -> None:
-    pool = [Candidate(text, 0, i) for i, text in enumerate(["KTH co-signed.", "KTH is a university.", "It aims higher."])]
+    texts = ["KTH co-signed.", "KTH is a university.", "It aims higher."]
+    pool = [Candidate(text, 0, i) for i, text in enumerate(texts)]
     vectors, scores = np.eye(3), np.asarray([1.0, 0.7, 0.65])
     novelty = np.asarray([[0.25, 0.0], [0.25, 0.0], [0.0, 0.25]])  # terms "co-signed", "aiming"
     plain = ExtractiveComposer._mmr(pool, vectors, scores, 2, 0.9, np.zeros_like(novelty))
