@@ -316,16 +316,25 @@ def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candi
     return found
 
 
-def _absorb_items(intro: Candidate, pool: list[Candidate], limit: int = 8) -> list[Candidate]:
-    """Complete a sentence ending in a colon with the list items that follow it in its passage; returns the items,
-    and the intro now ``ends_at`` the last of them."""
-    following = [c for c in pool if c.source == intro.source and c.position > intro.position]
-    following.sort(key=lambda c: c.position)
+def _items_after(intro: Candidate, pool: list[Candidate], limit: int = 8) -> list[Candidate]:
+    """The list items that follow a sentence ending in a colon in its passage, at most ``limit`` (none for any other
+    sentence)."""
+    if not intro.text.rstrip().endswith(":"):
+        return []
+    following = sorted((c for c in pool if c.source == intro.source and c.position > intro.position),
+                       key=lambda c: c.position)
     items: list[Candidate] = []
     for candidate in following:
         if not candidate.is_item or len(items) == limit:
             break
         items.append(candidate)
+    return items
+
+
+def _absorb_items(intro: Candidate, pool: list[Candidate]) -> list[Candidate]:
+    """Complete a sentence ending in a colon with the list items that follow it in its passage; returns the items,
+    and the intro now ``ends_at`` the last of them."""
+    items = _items_after(intro, pool)
     if items:
         listed = "; ".join(c.text.rstrip(".;") for c in items)
         intro.text = f"{intro.text} {listed}."
@@ -512,7 +521,10 @@ class ExtractiveComposer:
             candidate.on_ordinal = _on_ordinal(candidate, asked)
         # word overlap leaves out the place asked about, which is judged apart: its rare name outweighed the topic,
         # so "Espoo works with 25 climate partners" led an answer on Espoo's reduction target
-        shares = self._term_shares(without_places(question) if places else question, texts)
+        # a sentence introducing a list says what is in its items ("Signatories commit to:" + "a SECAP within two
+        # years"); its embedding stays its own (with the items' words it lost answers to other sentences)
+        judged = [" ".join([c.text, *(i.text for i in _items_after(c, everything))]) for c in pool]
+        shares = self._term_shares(without_places(question) if places else question, judged)
         lexical = shares.sum(axis=1)
         kind = np.asarray([
             float((shape.wants_number and bool(_HAS_NUMBER.search(c.text)))

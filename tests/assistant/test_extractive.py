@@ -175,6 +175,17 @@ def test_after_the_lead_a_sentence_on_the_question_s_other_ask_goes_first() -> N
     assert [c.text for c in both] == ["KTH co-signed.", "It aims higher."]
 
 
+def test_a_sentence_introducing_a_list_is_judged_with_its_items(composer: ExtractiveComposer) -> None:
+    text = ("The Covenant of Mayors was launched by the Commission in 2008 and grew quickly across Europe.\n\n"
+            "Cities that joined from 2015 onwards commit to:\n\n- cutting emissions by at least 40% by 2030;\n"
+            "- handing in a climate action plan within two years of joining;\n"
+            "- sending a monitoring report every two years.")
+    results = [passage(0, text), passage(1, TWINNING)]
+    picks = composer.select("How often must a Covenant city send its monitoring report?", results, "explore")
+    intro = next(p for p in picks if p.text.startswith("Cities that joined from 2015 onwards commit to:"))
+    assert intro.lexical > 0.3 and "sending a monitoring report every two years" in intro.text
+
+
 def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: ExtractiveComposer) -> None:
     cohorts = ("Cohort 1 of the programme was announced in March 2023. They were chosen from 103 applications "
                "in 33 countries. Cohort 2 opened in the autumn.")
