@@ -331,6 +331,21 @@ def _items_after(intro: Candidate, pool: list[Candidate], limit: int = 8) -> lis
     return items
 
 
+def _read_section(step: Candidate, pool: list[Candidate], limit: int = 3) -> None:
+    """Complete a step with the sentences that follow it in its own section, up to ``limit`` and not into a list
+    ("Meet your city advisor: ..." goes on to the City Discovery Meeting the advisor holds)."""
+    edge = max(step.position, step.ends_at)
+    following = sorted((c for c in pool if c.source == step.source and c.position > edge), key=lambda c: c.position)
+    read: list[Candidate] = []
+    for candidate in following:
+        if candidate.is_item or not candidate.usable or candidate.heading != step.heading or len(read) == limit:
+            break
+        read.append(candidate)
+    if read:
+        step.text = " ".join([step.text, *(c.text for c in read)])
+        step.ends_at = read[-1].position
+
+
 def _absorb_items(intro: Candidate, pool: list[Candidate]) -> list[Candidate]:
     """Complete a sentence ending in a colon with the list items that follow it in its passage; returns the items,
     and the intro now ``ends_at`` the last of them."""
@@ -559,9 +574,11 @@ class ExtractiveComposer:
             candidate.score = float(score)
             candidate.lexical = float(overlap)
         if shape.procedural:  # in every mode: "what are the steps of ...?" asks for the path too
-            path = _steps_of(guide, pool, results)
+            path = _steps_of(guide, pool, results)[:MAX_PATH_STEPS]
             if len(path) >= MIN_PATH_STEPS:  # a step that ends on "opens doors to:" brings its list
-                return self._complete_lists(path[:MAX_PATH_STEPS], everything)
+                if shape.starting:  # where to begin: the first step in full, the others as an outline
+                    _read_section(path[0], everything)
+                return self._complete_lists(path, everything)
         # a question of several asks: after the lead, a term no pick holds yet counts twice in word overlap
         picked = self._mmr(pool, vectors, scores, shape.max_sentences(mode), self.duplicate_at,
                            shares * (w.lexical if shape.parts > 1 else 0.0))

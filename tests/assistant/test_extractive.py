@@ -416,6 +416,20 @@ def test_a_guide_whose_sections_are_numbered_steps_gives_them_as_its_path(compos
         "Register on the Portal: The Portal opened in September 2022 for all cities.", "Write its three parts."]
 
 
+def test_a_question_on_where_to_begin_gets_the_first_step_in_full(composer: ExtractiveComposer) -> None:
+    guide = ("## Step 1: Meet your city advisor\n\nEach Mission City gets an advisor from NetZeroCities. The advisor "
+             "holds a City Discovery Meeting with the city. The advisor stays the city's main contact.\n\n"
+             "## Step 2: Register on the Portal\n\nThe Portal opened in September 2022 for all cities. It holds the "
+             "contract templates.\n\n"
+             "## Step 3: Write its three parts\n\n- Commitments\n- Action Plan\n- Investment Plan")
+    picks = composer.select("We were just selected. What happens first?", [passage(0, guide), passage(1, TWINNING)],
+                            "start")
+    assert [p.text for p in picks] == [
+        "Meet your city advisor: Each Mission City gets an advisor from NetZeroCities. The advisor holds a City "
+        "Discovery Meeting with the city. The advisor stays the city's main contact.",
+        "Register on the Portal: The Portal opened in September 2022 for all cities.", "Write its three parts."]
+
+
 def test_a_guide_is_read_on_to_its_steps_when_only_its_opening_ranked() -> None:
     selection = passage(0, "The Commission selected 112 cities in 2022 after a call for expressions of interest.")
     opening = SearchResult(Chunk("doc1::0000::a", "doc1", "## Who this page is for\n\nThis page follows a selected "
