@@ -383,9 +383,10 @@ def _covered(candidates: list[Candidate]) -> set[tuple[int, int]]:
 def _in_context(picked: list[Candidate], everything: list[Candidate], read_on: int = 1,
                 lead_first: bool = False) -> tuple[list[Candidate], list[Candidate]]:
     """The lead with what it needs to be read: the full sentence that follows it in its source (the answer's detail
-    is most often there), or, for a list item or table row, the rows around it in its list; and every pick that
-    opens on "It", "They", "This" ... with the sentence it refers back to, placed before it. Returns the lead's
-    block and the other picks; what was not picked itself is marked ``shown_for_context``."""
+    is most often there), or, for a list item or table row, the rows around it in its list; every pick that opens
+    on "It", "They", "This" ... with the sentence it refers back to, placed before it, and every other pick with
+    the next sentence when that one refers back to it. Returns the lead's block and the other picks; what was not
+    picked itself is marked ``shown_for_context``."""
     taken = _covered(picked)
 
     def beside(pick: Candidate, step: int, across_sections: bool = False) -> Candidate | None:
@@ -402,6 +403,16 @@ def _in_context(picked: list[Candidate], everything: list[Candidate], read_on: i
     def with_antecedent(pick: Candidate) -> list[Candidate]:
         before = beside(pick, -1) if refers_back(pick.text) else None
         return [before, pick] if before is not None else [pick]
+
+    def with_sequel(pick: Candidate) -> list[Candidate]:
+        """A pick with the next sentence when that one goes on about it ("ProjectZero is a partnership set up in
+        2007." + "Its goal is a carbon-neutral energy system by 2029.")."""
+        edge = max(pick.position, pick.ends_at)
+        after = next((c for c in everything if c.source == pick.source and c.position == edge + 1), None)
+        if after is None or not refers_back(after.text):
+            return [pick]
+        found = beside(pick, 1)
+        return [pick, found] if found is not None else [pick]
 
     lead = picked[0]
     if lead.is_item:
@@ -426,7 +437,8 @@ def _in_context(picked: list[Candidate], everything: list[Candidate], read_on: i
             block.append(following)
     in_block = _covered(block)
     taken |= in_block
-    rest = [c for pick in picked[1:] if (pick.source, pick.position) not in in_block for c in with_antecedent(pick)]
+    rest = [c for pick in picked[1:] if (pick.source, pick.position) not in in_block
+            for c in [*with_antecedent(pick)[:-1], *with_sequel(pick)]]
     chosen = {id(c) for c in picked}
     for candidate in [*block, *rest]:
         candidate.shown_for_context = id(candidate) not in chosen

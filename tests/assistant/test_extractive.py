@@ -9,7 +9,8 @@ import pytest
 
 from assistant.bm25 import BM25Index
 from assistant.embeddings import get_embedder
-from assistant.extractive import Candidate, ExtractiveComposer, QuestionShape, candidates, refers_back, with_guide
+from assistant.extractive import (Candidate, ExtractiveComposer, QuestionShape, _in_context, candidates, refers_back,
+                                  with_guide)
 from assistant.relevance import load_calibration
 from assistant.retrieval import SearchResult
 from assistant.schema import Chunk
@@ -184,6 +185,18 @@ def test_a_sentence_introducing_a_list_is_judged_with_its_items(composer: Extrac
     picks = composer.select("How often must a Covenant city send its monitoring report?", results, "explore")
     intro = next(p for p in picks if p.text.startswith("Cities that joined from 2015 onwards commit to:"))
     assert intro.lexical > 0.3 and "sending a monitoring report every two years" in intro.text
+
+
+def test_a_pick_comes_with_the_next_sentence_when_that_one_goes_on_about_it() -> None:
+    texts = ["The recipe has three steps.", "Sønderborg's heat comes from waste.",
+             "ProjectZero is a partnership set up in 2007.", "Its goal is a carbon-neutral energy system by 2029.",
+             "Cities elsewhere copy it."]
+    everything = [Candidate(text, 0, i) for i, text in enumerate(texts)]
+    lead, rest = _in_context([everything[0], everything[2], everything[1]], everything)
+    assert [c.text for c in [*lead, *rest]] == [texts[0], texts[2], texts[3], texts[1]]
+    assert [c.shown_for_context for c in rest] == [False, True, False]
+    lead, rest = _in_context([everything[0], everything[1]], everything)  # "Cities elsewhere ..." does not go on
+    assert [c.text for c in [*lead, *rest]] == texts[:2]
 
 
 def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: ExtractiveComposer) -> None:
