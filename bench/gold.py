@@ -35,8 +35,10 @@ def load_questions(paths: list[Path] | None = None) -> list[Question]:
 
 
 def _norm(text: str) -> str:
-    """Lower case, one space between words, and "72 %" read as "72%" (contracts write both)."""
-    return re.sub(r"\s+%", "%", " ".join(text.lower().replace("\u00a0", " ").split()))
+    """Lower case, one space between words, "72 %" read as "72%" (contracts write both) and a hyphen between
+    letters as a space ("peer-learning programmes" states "peer learning")."""
+    text = re.sub(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])", " ", text.lower().replace("\u00a0", " "))
+    return re.sub(r"\s+%", "%", " ".join(text.split()))
 
 
 def citations_valid(reply: Reply) -> bool:
@@ -57,7 +59,7 @@ def citations_valid(reply: Reply) -> bool:
 
 
 def facts_in(text: str, question: Question) -> bool:
-    """Every expected fact of ``question`` appears in ``text`` (spacing, case and accents aside)."""
+    """Every expected fact of ``question`` appears in ``text`` (spacing, case, hyphens and accents aside)."""
     found = _norm(text)
     return all(_norm(fact) in found for fact in question.facts)
 
