@@ -169,6 +169,13 @@ class QuestionShape:
         return base + min(2, self.parts - 1)
 
 
+def asks_of(question: str) -> list[str]:
+    """The asks of a question: split after each "?" and before each "and how", "and what", "et combien" ..."""
+    cut = re.sub(r"\?\s*", "?\n", question)
+    cut = _ANOTHER_ASK.sub(lambda m: "\n" + m.group(0), cut)
+    return [part.strip() for part in cut.split("\n") if part.strip()]
+
+
 def clean_sentence(sentence: str) -> str:
     """A sentence as it reads in an answer: no bullet, link markup or emphasis."""
     text = strip_bullet(sentence.strip())
@@ -543,6 +550,11 @@ class ExtractiveComposer:
         query = self.embedder.embed_query(question)
         dense = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
         places, asked = named_places(question), set(ordinals_asked(question))
+        asks = asks_of(question)
+        if places and len(asks) > 1 and not named_places(asks[0]):
+            # "Which cities run business networks, and how many companies are in Sweden's?": the first ask is on
+            # every city (a later ask without a place goes on about the place before it: "... Which cities say so?")
+            places = []
         for candidate in everything:  # list rows too, which are shown beside a pick but never scored
             candidate.on_place = _on_place(candidate, places, results)
             candidate.on_ordinal = _on_ordinal(candidate, asked)

@@ -9,8 +9,8 @@ import pytest
 
 from assistant.bm25 import BM25Index
 from assistant.embeddings import get_embedder
-from assistant.extractive import (Candidate, ExtractiveComposer, QuestionShape, _in_context, candidates, refers_back,
-                                  with_guide)
+from assistant.extractive import (Candidate, ExtractiveComposer, QuestionShape, _in_context, asks_of, candidates,
+                                  refers_back, with_guide)
 from assistant.relevance import load_calibration
 from assistant.retrieval import SearchResult
 from assistant.schema import Chunk
@@ -197,6 +197,26 @@ def test_a_pick_comes_with_the_next_sentence_when_that_one_goes_on_about_it() ->
     assert [c.shown_for_context for c in rest] == [False, True, False]
     lead, rest = _in_context([everything[0], everything[1]], everything)  # "Cities elsewhere ..." does not go on
     assert [c.text for c in [*lead, *rest]] == texts[:2]
+
+
+def test_a_question_s_asks_are_split_at_question_marks_and_joined_asks() -> None:
+    assert asks_of("Which cities run networks, and how many companies are in Sweden's?") == [
+        "Which cities run networks,", "and how many companies are in Sweden's?"]
+    assert asks_of("Sind es acht oder neun? Welche Städte nennen welche Zahl?") == [
+        "Sind es acht oder neun?", "Welche Städte nennen welche Zahl?"]
+    assert asks_of("What is Lahti's target") == ["What is Lahti's target"]
+
+
+def test_a_first_ask_naming_no_place_is_answered_from_every_place(composer: ExtractiveComposer) -> None:
+    networks = ("| City | Network |\n| --- | --- |\n"
+                "| Helsinki | Helsinki Climate Partners |\n| Stockholm | Stockholm Climate Pact |\n\n"
+                "In Sweden, local climate contracts with businesses reach more than 500 companies.")
+    results = [passage(0, networks), passage(1, TWINNING)]
+    both = composer.select("Which cities have business climate networks, and how many companies are in Sweden's "
+                           "local climate contracts?", results, "explore")
+    assert any("Helsinki Climate Partners" in p.text for p in both) and any("500" in p.text for p in both)
+    swedish = composer.select("Which cities in Sweden have business climate networks?", results, "explore")
+    assert not any("Helsinki" in p.text for p in swedish)
 
 
 def test_a_pick_that_refers_back_comes_with_the_sentence_it_refers_to(composer: ExtractiveComposer) -> None:
