@@ -212,13 +212,13 @@ class Assistant:
         yield reply
 
     def composer(self, model: str, weights: SentenceWeights | None = None,
-                 translate: Translate | None = None) -> ExtractiveComposer:
-        """The extractive composer for ``model``, with that model's calibrated sentence-similarity range (and
-        ``translate`` for a question in another language than the sources)."""
+                 foreign: bool = False) -> ExtractiveComposer:
+        """The extractive composer for ``model``, with that model's calibrated sentence-similarity range; for a
+        question in another language than the sources, it reads the question's words in theirs."""
         params = self.calibration[model]
         return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
                                   (params["sentence_lo"], params["sentence_hi"]), weights, params["duplicate_at"],
-                                  translate)
+                                  self._translation(model) if foreign else None)
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
@@ -227,8 +227,7 @@ class Assistant:
             passages = sorted(results, key=lambda r: not written_only_for(r, group))[:ANSWER_PASSAGES]
             passages = with_guide(passages, self.engine.document)
             reply.sources = passages
-        translate = self._translation(model) if foreign else None
-        composer = self.composer(model, translate=translate)
+        composer = self.composer(model, foreign=foreign)
         picks = composer.select(query, passages, reply.mode)
         chosen = [p for p in picks if not p.shown_for_context]  # what the composer judged to answer
         if not chosen or not chosen[0].on_place:  # nothing said about the place the question names
@@ -243,7 +242,7 @@ class Assistant:
         if not foreign and composer.said_missing(query, chosen[0], picks):  # the lead, then "the rest is not given"
             return self._absent(reply, rendered[:2])
         wanted = AnswerType.asked_by(query)
-        if not _gives_value(wanted, query, chosen, passages, foreign, translate):
+        if not _gives_value(wanted, query, chosen, passages, foreign, composer.translate):
             return self._absent(reply, rendered[:2], missing=wanted.value)  # on topic, but not the value asked
         shown = " ".join(p.text for p in picks)
         asked = asking_part(query)  # context the asker states ("we were not selected in 2022") is not asked

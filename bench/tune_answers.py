@@ -43,6 +43,7 @@ class Case:
     query: str  # the question as it is searched and composed from
     passages: list[SearchResult]
     model: str
+    foreign: bool  # in another language than the sources: composed with its words read in theirs
 
 
 def retrieve(assistant: Assistant, questions: list[Question]) -> list[Case]:
@@ -53,7 +54,8 @@ def retrieve(assistant: Assistant, questions: list[Question]) -> list[Case]:
         query = standalone(question.q, [])
         grounds = assistant.ground(query)
         if grounds.focused:
-            cases.append(Case(question, grounds.query, grounds.focused[:ANSWER_PASSAGES], grounds.model))
+            cases.append(Case(question, grounds.query, grounds.focused[:ANSWER_PASSAGES], grounds.model,
+                              grounds.foreign))
     return cases
 
 
@@ -61,7 +63,8 @@ def score(assistant: Assistant, cases: list[Case], weights: SentenceWeights) -> 
     """Share of cases whose picked sentences hold every expected fact."""
     hits = 0
     for case in cases:
-        picks = assistant.composer(case.model, weights).select(case.query, case.passages, case.question.mode)
+        composer = assistant.composer(case.model, weights, case.foreign)
+        picks = composer.select(case.query, case.passages, case.question.mode)
         hits += facts_in(" ".join(p.text for p in picks), case.question)
     return hits / max(len(cases), 1)
 
