@@ -215,7 +215,7 @@ class Indexer:
             report.repaired = self._reconcile(manifest, report)
         self._refresh_bm25(folder, report, full=rebuild or dirty)
         if VOCABULARY_MODEL in self.models:
-            self._refresh_vocabulary(folder, report, full=rebuild or dirty)
+            self._refresh_vocabulary(folder, full=rebuild or dirty)
         manifest.save()
         manifest.mark_clean()
         report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
@@ -294,19 +294,18 @@ class Indexer:
         return (folder / SIDECAR_NAME).is_file() and (
             VOCABULARY_MODEL not in self.models or (folder / VOCABULARY_NAME).is_file())
 
-    def _refresh_vocabulary(self, folder: Path, report: SyncReport, full: bool) -> None:
+    def _refresh_vocabulary(self, folder: Path, full: bool) -> None:
         """Add the words of the chunks this sync wrote to the vocabulary that questions in other languages are
         read in (all the stored chunks' words after a repair, a rebuild, or when it is missing)."""
-        embedder = get_embedder(VOCABULARY_MODEL, self.settings.threads)
-        current = None if full else WordTranslator.load(folder)
-        if current is None:
-            texts: Iterable[str] = (text for _, text, _ in self.store.iter_all(VOCABULARY_MODEL))
-            current = WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
-        elif report.changed:
-            texts = [c.text for c in self._written]
-        else:
+        loaded = None if full else WordTranslator.load(folder)
+        if loaded is not None and not self._written:  # only deletions: every word it has stays a word
             return
-        current.extended(texts, embedder).save(folder)
+        texts: Iterable[str] = ([c.text for c in self._written] if loaded is not None
+                                else (text for _, text, _ in self.store.iter_all(VOCABULARY_MODEL)))
+        base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
+        grown = base.extended(texts, get_embedder(VOCABULARY_MODEL, self.settings.threads))
+        if grown is not loaded:
+            grown.save(folder)
 
     def _reconcile(self, manifest: Manifest, report: SyncReport) -> bool:
         """After an interrupted sync: drop every stored chunk the manifest does not list."""
