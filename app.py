@@ -1,8 +1,8 @@
 """Start the chat UI: ``python app.py`` serves http://127.0.0.1:7860 (see NETZERO_HOST, NETZERO_PORT)."""
 
-from assistant import offline  # noqa: F401
-from assistant.config import load_settings
-from assistant.ui import launch
+from assistant.core import offline  # noqa: F401
+from assistant.core.config import load_settings
+from assistant.ui.app import launch
 
 if __name__ == "__main__":
     try:

@@ -8,32 +8,43 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant import offline  # noqa: F401
-from assistant.answer_types import AnswerType, years_named
-from assistant.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
-from assistant.config import Settings, load_settings
-from assistant.conversation import Conversation
-from assistant.crosslingual import VOCABULARY_MODEL, VOCABULARY_NAME, Translate, WordTranslator, read_terms
-from assistant.embeddings import get_embedder
-from assistant.extractive import (ABSENCE_COVERAGE, Candidate, ExtractiveComposer, QuestionShape, SentenceWeights,
-                                  candidates, refers_back, with_guide)
-from assistant.filters import SearchFilter
-from assistant.languages import query_language
-from assistant.logbook import Logbook
-from assistant.modes import MODES_HELP, render, render_abstention
-from assistant.ordinals import ordinals_asked, ordinals_in
-from assistant.places import mentions, named_places, place_spans, without_places
-from assistant.relevance import Evidence, assess, load_calibration, states_absence, unseen_names
-from assistant.replies import MODES, Reply, cite_in_order
-from assistant.retrieval import SearchEngine, SearchResult
-from assistant.suggestions import suggest
-from assistant.text import analyse, asking_part, fold, question_terms
+from assistant.answering.extractive import (
+    ABSENCE_COVERAGE,
+    Candidate,
+    ExtractiveComposer,
+    QuestionShape,
+    SentenceWeights,
+    candidates,
+    refers_back,
+    with_guide,
+)
+from assistant.answering.modes import MODES_HELP, render, render_abstention
+from assistant.answering.relevance import Evidence, assess, load_calibration, states_absence, unseen_names
+from assistant.answering.replies import MODES, Reply, cite_in_order
+from assistant.answering.suggestions import suggest
+from assistant.core import offline  # noqa: F401
+from assistant.core.config import Settings, load_settings
+from assistant.core.languages import query_language
+from assistant.core.logbook import Logbook
+from assistant.core.schema import SearchResult
+from assistant.core.text import analyse, asking_part, fold, question_terms
+from assistant.index.embeddings import get_embedder
+from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, Translate, WordTranslator
+from assistant.query.answer_types import AnswerType, years_named
+from assistant.query.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
+from assistant.query.conversation import Conversation
+from assistant.query.crosslingual import read_terms
+from assistant.query.ordinals import ordinals_asked, ordinals_in
+from assistant.query.places import mentions, named_places, place_spans, without_places
+from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.filters import SearchFilter
 
 ANSWER_PASSAGES = 6
 CONTEXT_PASSAGES = 10
 # Words that phrase a request rather than name its topic ("tell me about ...", "give an overview of ...").
-REQUEST_TERMS = frozenset(analyse("tell explain describe give show know overview summary summarise summarize "
-                                  "information info details"))
+REQUEST_TERMS = frozenset(
+    analyse("tell explain describe give show know overview summary summarise summarize information info details")
+)
 
 
 @dataclass
@@ -69,8 +80,14 @@ def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
         yield replace(reply, answer=reply.answer[:cut])
 
 
-def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passages: list[SearchResult],
-                 foreign: bool, translate: Translate | None = None) -> bool:
+def _gives_value(
+    wanted: AnswerType,
+    query: str,
+    chosen: list[Candidate],
+    passages: list[SearchResult],
+    foreign: bool,
+    translate: Translate | None = None,
+) -> bool:
     """Whether a picked sentence gives the kind of value asked for: about the place asked about, not saying the
     value is missing and sharing a term with the question besides the place's name, itself or through the next
     sentence that says "it" for it; a question in another language than the sources shares a term through
@@ -79,8 +96,11 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
     valued = [p for p in chosen if wanted.held_by(p.text) and p.on_place and not states_absence(p.text)]
     if not valued or (foreign and translate is None):
         return bool(valued)
-    topic = _foreign_topic(query, translate) if foreign and translate else (
-        set(question_terms(without_places(query))) - REQUEST_TERMS)
+    topic = (
+        _foreign_topic(query, translate)
+        if foreign and translate
+        else (set(question_terms(without_places(query))) - REQUEST_TERMS)
+    )
     if wanted is AnswerType.ANY and not topic:  # "Tell me about Lahti": the place is the whole topic
         return True
     following = {(c.source, c.position - 1): c.text for c in candidates(passages)}
@@ -90,8 +110,9 @@ def _gives_value(wanted: AnswerType, query: str, chosen: list[Candidate], passag
         # an answer of any kind may also take its topic from its page's title: the steps of "How to start ... if
         # your city is not one of the 112" answer "how do we start?" without saying "start"
         title = passages[pick.source].title if wanted is AnswerType.ANY else ""
-        return bool(topic & set(analyse(f"{pick.text} {title}"))
-                    or (refers_back(after) and topic & set(analyse(after))))
+        return bool(
+            topic & set(analyse(f"{pick.text} {title}")) or (refers_back(after) and topic & set(analyse(after)))
+        )
 
     return any(on_topic(p) for p in valued)
 
@@ -112,15 +133,14 @@ class Assistant:
         self.calibration = load_calibration()
         self.llm = None
         if self.settings.llm_url:
-            from assistant.llm import LLMEngine
+            from assistant.answering.llm import LLMEngine
 
             self.llm = LLMEngine(self.settings)
         self._library: tuple[float, list[dict[str, Any]]] | None = None
         self._vocabulary: tuple[float, WordTranslator | None] | None = None
 
     # Search ---------------------------------------------------------------------------------------------------
-    def ground(self, question: str, search_filter: SearchFilter | None = None,
-               model: str | None = None) -> Grounds:
+    def ground(self, question: str, search_filter: SearchFilter | None = None, model: str | None = None) -> Grounds:
         """Retrieve for a standalone question and judge whether the passages can answer it."""
         query = self.searched_as(question)
         results = self.engine.search(query, k=CONTEXT_PASSAGES, search_filter=search_filter)
@@ -129,8 +149,9 @@ class Assistant:
         places = named_places(query)
         unknown = not foreign and unseen_names(query, self.engine.bm25)  # other languages capitalise nouns
         group = asker_group(question)
-        focused = [] if unknown else [
-            r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
+        focused = (
+            [] if unknown else [r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
+        )
         evidence = assess(query, focused, model, self.engine.bm25, self.calibration)
         if not focused:  # nothing on the place or name asked about; whether the topic is ours, all passages tell
             everywhere = assess(query, results, model, self.engine.bm25, self.calibration)
@@ -146,8 +167,9 @@ class Assistant:
         clauses = self_descriptions(question)
         if not clauses:
             return question
-        found = [(place, start, end, any(a <= start < b for a, b in clauses))
-                 for place, start, end in place_spans(question)]
+        found = [
+            (place, start, end, any(a <= start < b for a, b in clauses)) for place, start, end in place_spans(question)
+        ]
         named_elsewhere = {place for place, _, _, inside in found if not inside}
         cuts = [(start, end) for place, start, end, _ in found if place not in named_elsewhere]
         own = {fold(name) for name in own_names(question)}
@@ -164,8 +186,13 @@ class Assistant:
         return self.engine.search(query, k=k, search_filter=search_filter)
 
     # Ask ------------------------------------------------------------------------------------------------------
-    def ask(self, question: str, mode: str = "explore", conversation: Conversation | None = None,
-            search_filter: SearchFilter | None = None) -> Reply:
+    def ask(
+        self,
+        question: str,
+        mode: str = "explore",
+        conversation: Conversation | None = None,
+        search_filter: SearchFilter | None = None,
+    ) -> Reply:
         """A cited answer to ``question`` in ``mode``, or an honest abstention; the conversation is updated."""
         reply = None
         for reply in self.stream(question, mode, conversation, search_filter):
@@ -173,8 +200,13 @@ class Assistant:
         assert reply is not None
         return reply
 
-    def stream(self, question: str, mode: str = "explore", conversation: Conversation | None = None,
-               search_filter: SearchFilter | None = None) -> Iterator[Reply]:
+    def stream(
+        self,
+        question: str,
+        mode: str = "explore",
+        conversation: Conversation | None = None,
+        search_filter: SearchFilter | None = None,
+    ) -> Iterator[Reply]:
         """Yield growing partial replies (LLM engine) and finally the complete reply."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)} ({MODES_HELP})")
@@ -187,8 +219,15 @@ class Assistant:
         timings = {"rewrite": (retrieved_at - started) * 1000, "retrieve": (time.perf_counter() - retrieved_at) * 1000}
         evidence, results, focused, model = grounds.evidence, grounds.results, grounds.focused, grounds.model
         foreign = grounds.foreign
-        base = Reply(question=question, mode=mode, answer="", abstained=False, sources=focused[:ANSWER_PASSAGES],
-                     standalone_question=standalone, timings_ms=timings)
+        base = Reply(
+            question=question,
+            mode=mode,
+            answer="",
+            abstained=False,
+            sources=focused[:ANSWER_PASSAGES],
+            standalone_question=standalone,
+            timings_ms=timings,
+        )
         if not focused or not evidence.answerable:
             yield self._abstain(base, results, evidence, started)
             return
@@ -211,14 +250,18 @@ class Assistant:
         yield from _partials(reply)
         yield reply
 
-    def composer(self, model: str, weights: SentenceWeights | None = None,
-                 foreign: bool = False) -> ExtractiveComposer:
+    def composer(self, model: str, weights: SentenceWeights | None = None, foreign: bool = False) -> ExtractiveComposer:
         """The extractive composer for ``model``, with that model's calibrated sentence-similarity range; for a
         question in another language than the sources, it reads the question's words in theirs."""
         params = self.calibration[model]
-        return ExtractiveComposer(get_embedder(model, self.settings.threads), self.engine.bm25,
-                                  (params["sentence_lo"], params["sentence_hi"]), weights, params["duplicate_at"],
-                                  self._translation(model) if foreign else None)
+        return ExtractiveComposer(
+            get_embedder(model, self.settings.threads),
+            self.engine.bm25,
+            (params["sentence_lo"], params["sentence_hi"]),
+            weights,
+            params["duplicate_at"],
+            self._translation(model) if foreign else None,
+        )
 
     def _extractive(self, reply: Reply, results: list[SearchResult], model: str, foreign: bool, query: str) -> Reply:
         passages = results[:ANSWER_PASSAGES]
@@ -254,8 +297,9 @@ class Assistant:
         if other:  # the first edition's figures do not answer a question on the second
             return self._absent(reply, rendered[:2], missing=f"information on the {' and '.join(other)}")
         steps = QuestionShape.of(query).procedural
-        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, steps,
-                              [p.is_item for p in picks])
+        reply.answer = render(
+            reply.mode, rendered, citations, reply.suggestions, foreign, steps, [p.is_item for p in picks]
+        )
         return reply
 
     def _translation(self, model: str) -> Translate | None:
@@ -278,14 +322,18 @@ class Assistant:
         quote = " ".join(f"{text} [{n}]" for text, n in rendered)
         shown = {n for _, n in rendered}
         reply.citations = [c for c in reply.citations if c.n in shown]
-        reply.answer = render_abstention(reply.mode, False, [], reply.suggestions, quote=quote,
-                                         sources=reply.citations, missing=missing)
-        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode,
-                                    {"score": None, "dense": None, "coverage": None, "off_topic": False})
+        reply.answer = render_abstention(
+            reply.mode, False, [], reply.suggestions, quote=quote, sources=reply.citations, missing=missing
+        )
+        self.logbook.log_abstention(
+            reply.question,
+            reply.standalone_question,
+            reply.mode,
+            {"score": None, "dense": None, "coverage": None, "off_topic": False},
+        )
         return reply
 
-    def _abstain(self, reply: Reply, results: list[SearchResult], evidence: Evidence | None,
-                 started: float) -> Reply:
+    def _abstain(self, reply: Reply, results: list[SearchResult], evidence: Evidence | None, started: float) -> Reply:
         """Say plainly that the sources do not cover the question, what they cover nearby, and log it."""
         off_topic = evidence is not None and evidence.off_topic
         nearby = list(dict.fromkeys(r.title for r in results[:5]))
@@ -294,8 +342,12 @@ class Assistant:
         reply.abstained = True
         reply.citations = []
         reply.timings_ms["total"] = reply.timings_ms.get("total", (time.perf_counter() - started) * 1000)
-        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode,
-                                    evidence.to_dict() if evidence else {"off_topic": False})
+        self.logbook.log_abstention(
+            reply.question,
+            reply.standalone_question,
+            reply.mode,
+            evidence.to_dict() if evidence else {"off_topic": False},
+        )
         return reply
 
     # Library and feedback -------------------------------------------------------------------------------------
@@ -306,14 +358,24 @@ class Assistant:
         if self._library is None or self._library[0] != stamp:
             docs: dict[str, dict[str, Any]] = {}
             for _, _, meta in self.engine.store.iter_all(self.engine.primary, with_text=False):
-                doc = docs.setdefault(str(meta.get("doc_id")), {
-                    "doc_id": meta.get("doc_id"), "title": meta.get("title"), "doc_type": meta.get("doc_type", ""),
-                    "city": meta.get("city", ""), "country": meta.get("country", ""), "date": meta.get("date", ""),
-                    "source": meta.get("source", ""), "chunks": 0})
+                doc = docs.setdefault(
+                    str(meta.get("doc_id")),
+                    {
+                        "doc_id": meta.get("doc_id"),
+                        "title": meta.get("title"),
+                        "doc_type": meta.get("doc_type", ""),
+                        "city": meta.get("city", ""),
+                        "country": meta.get("country", ""),
+                        "date": meta.get("date", ""),
+                        "source": meta.get("source", ""),
+                        "chunks": 0,
+                    },
+                )
                 doc["chunks"] += 1
             self._library = (stamp, sorted(docs.values(), key=lambda d: str(d["title"]).lower()))
         return self._library[1]
 
     def feedback(self, reply: Reply, helpful: bool, comment: str = "") -> None:
-        self.logbook.log_feedback(reply.question, reply.answer, [c.to_dict() for c in reply.citations], helpful,
-                                  comment, reply.mode)
+        self.logbook.log_feedback(
+            reply.question, reply.answer, [c.to_dict() for c in reply.citations], helpful, comment, reply.mode
+        )

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant import offline  # noqa: F401
-from assistant.config import Settings, load_settings
+from assistant.core import offline  # noqa: F401
+from assistant.core.config import Settings, load_settings
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -30,8 +30,14 @@ def _progress_printer() -> Any:
 
     def show(progress: Any) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=progress.files_total, unit="file", desc="indexing", file=sys.stderr,
-                              dynamic_ncols=True, disable=progress.files_total == 0)
+            bar["bar"] = tqdm(
+                total=progress.files_total,
+                unit="file",
+                desc="indexing",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                disable=progress.files_total == 0,
+            )
         current = bar["bar"]
         current.update(progress.files_done - current.n)
         elapsed = current.format_dict.get("elapsed") or 0
@@ -96,7 +102,7 @@ def _prepare(args: argparse.Namespace, text: str | None) -> tuple[Any, Any, list
     Raises ValueError for a bad --filter, which the caller reports as a usage error.
     """
     from assistant.api import Assistant
-    from assistant.filters import SearchFilter
+    from assistant.retrieval.filters import SearchFilter
 
     search_filter = SearchFilter.from_pairs(_parse_filters(args.filter))
     inputs = list(_read_batch(args.batch)) if args.batch else [("1", str(text))]
@@ -116,8 +122,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             continue
         for r in results:
             where = f"p. {r.page}" if r.page else (r.section or "")
-            print(f"{r.rank:>2}. [{r.score:.3f}] {r.title} ({where}) {r.date or ''}\n    {r.source}\n"
-                  f"    {r.text[:240].replace(chr(10), ' ')}…\n")
+            print(
+                f"{r.rank:>2}. [{r.score:.3f}] {r.title} ({where}) {r.date or ''}\n    {r.source}\n"
+                f"    {r.text[:240].replace(chr(10), ' ')}…\n"
+            )
     return EXIT_OK
 
 
@@ -142,14 +150,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.ui import launch
+    from assistant.ui.app import launch
 
     launch(load_settings(host=args.host, port=args.port, index=args.index))
     return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import evaluate_beir
+    from assistant.retrieval.evaluation import evaluate_beir
 
     figures = evaluate_beir(Path(args.dir), _settings(args), split=args.split)
     for name, value in figures.items():
@@ -170,8 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="hybrid search over the index")
     search.add_argument("query", nargs="?")
     search.add_argument("-k", type=int, default=5)
-    search.add_argument("--filter", action="append", metavar="KEY=VALUE",
-                        help="city, country, doc_type, topic, lang, date_from, date_to (repeatable)")
+    search.add_argument(
+        "--filter",
+        action="append",
+        metavar="KEY=VALUE",
+        help="city, country, doc_type, topic, lang, date_from, date_to (repeatable)",
+    )
     search.add_argument("--index")
     search.add_argument("--json", action="store_true")
     search.add_argument("--batch", metavar="FILE", help="JSONL {id, q} or one query a line ('-' for stdin)")
@@ -205,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `netzero search ... | head` ends quietly
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in {"search", "ask"} and not (getattr(args, "batch", None) or
-                                                   getattr(args, "query", None) or getattr(args, "question", None)):
+    if args.command in {"search", "ask"} and not (
+        getattr(args, "batch", None) or getattr(args, "query", None) or getattr(args, "question", None)
+    ):
         parser.error(f"{args.command}: give a {'query' if args.command == 'search' else 'question'} or --batch FILE")
     return int(args.func(args) or 0)
 

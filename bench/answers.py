@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.api import Assistant  # noqa: E402
-from assistant.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
+from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from bench.gold import REALDOCS_QUESTIONS, Question, citations_valid, doc_hit, facts_found, load_questions  # noqa: E402
 from ingest.indexer import sync  # noqa: E402
 
@@ -54,13 +54,18 @@ def evaluate(assistant: Assistant, questions: list[Question], show_failures: boo
                 counts["foreign"] += 1
                 counts["foreign_correct"] += int(good)
             if show_failures and not good:
-                print(f"  MISS {question.id} ({'abstained' if reply.abstained else 'answered'}): {question.q}\n"
-                      f"       facts {list(question.facts)}\n       {reply.answer[:300]!r}", file=sys.stderr)
+                print(
+                    f"  MISS {question.id} ({'abstained' if reply.abstained else 'answered'}): {question.q}\n"
+                    f"       facts {list(question.facts)}\n       {reply.answer[:300]!r}",
+                    file=sys.stderr,
+                )
         else:
             counts["abstained"] += int(reply.abstained)
             if show_failures and not reply.abstained:
-                print(f"  ANSWERED-UNANSWERABLE {question.id}: {question.q}\n       {reply.answer[:200]!r}",
-                      file=sys.stderr)
+                print(
+                    f"  ANSWERED-UNANSWERABLE {question.id}: {question.q}\n       {reply.answer[:200]!r}",
+                    file=sys.stderr,
+                )
     answerable = max(counts["answerable"], 1)
     return {
         "questions": len(questions),
@@ -103,15 +108,19 @@ def main() -> None:
     parser.add_argument("--failures", action="store_true", help="print every miss on stderr")
     args = parser.parse_args()
     questions = load_questions()
-    print_table("Shipped corpus, gold set (default extractive engine)",
-                evaluate(Assistant(corpus_settings()), questions, args.failures))
+    print_table(
+        "Shipped corpus, gold set (default extractive engine)",
+        evaluate(Assistant(corpus_settings()), questions, args.failures),
+    )
     if args.realdocs:
         if not REALDOCS.is_dir() or not REALDOCS_QUESTIONS.is_file():
             print("\n(realdocs or eval/realdocs/questions.jsonl missing: skipped)")
             return
         real = load_questions([REALDOCS_QUESTIONS])
-        print_table("Real contracts (eval/realdocs/questions.jsonl)",
-                    evaluate(Assistant(realdocs_settings(real)), real, args.failures))
+        print_table(
+            "Real contracts (eval/realdocs/questions.jsonl)",
+            evaluate(Assistant(realdocs_settings(real)), real, args.failures),
+        )
 
 
 if __name__ == "__main__":

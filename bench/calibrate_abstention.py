@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.answering.relevance import _DEFAULTS, CALIBRATION_PATH, update_calibration  # noqa: E402
 from assistant.api import Assistant  # noqa: E402
-from assistant.relevance import _DEFAULTS, CALIBRATION_PATH, update_calibration  # noqa: E402
 from bench.answers import corpus_settings  # noqa: E402
 from bench.gold import Question, load_questions  # noqa: E402
 
@@ -40,8 +40,9 @@ def features(assistant: Assistant, questions: list[Question], model: str) -> lis
     rows = []
     for question in questions:
         grounds = assistant.ground(question.q, model=model)
-        rows.append(Features(question.answerable, grounds.evidence.dense, grounds.evidence.coverage,
-                             bool(grounds.focused)))
+        rows.append(
+            Features(question.answerable, grounds.evidence.dense, grounds.evidence.coverage, bool(grounds.focused))
+        )
     return rows
 
 
@@ -67,8 +68,12 @@ def recall(rows: list[Features], model: str, weight: float, threshold: float) ->
 def best(rows: list[Features], model: str) -> tuple[float, float, float]:
     """(weight, threshold, balanced accuracy) among settings that keep false abstentions within the issue's
     target (answer at least 95% of answerable questions); ties go to the lower threshold, which abstains less."""
-    scored = [(balanced_accuracy(rows, model, w, t), -t, w, t) for w in WEIGHTS for t in THRESHOLDS
-              if recall(rows, model, w, t) >= MIN_RECALL]
+    scored = [
+        (balanced_accuracy(rows, model, w, t), -t, w, t)
+        for w in WEIGHTS
+        for t in THRESHOLDS
+        if recall(rows, model, w, t) >= MIN_RECALL
+    ]
     accuracy, _, weight, threshold = max(scored)
     return weight, threshold, accuracy
 
@@ -89,9 +94,11 @@ def main() -> None:
         weight, threshold, accuracy = best(rows, model)
         folds = [rows[0::2], rows[1::2]]
         held_out = [balanced_accuracy(folds[1 - i], model, *best(folds[i], model)[:2]) for i in range(2)]
-        print(f"{model}: coverage weight {weight}, answer at {threshold}: balanced accuracy {accuracy:.3f} "
-              f"(2-fold held-out {held_out[0]:.3f} / {held_out[1]:.3f}; {sum(r.answerable for r in rows)} "
-              f"answerable, {sum(not r.answerable for r in rows)} unanswerable)")
+        print(
+            f"{model}: coverage weight {weight}, answer at {threshold}: balanced accuracy {accuracy:.3f} "
+            f"(2-fold held-out {held_out[0]:.3f} / {held_out[1]:.3f}; {sum(r.answerable for r in rows)} "
+            f"answerable, {sum(not r.answerable for r in rows)} unanswerable)"
+        )
         chosen[model] = {"coverage_weight": weight, "answer_at": threshold, "off_topic_below": round(threshold / 2, 3)}
     if args.write:
         update_calibration(chosen)

@@ -22,11 +22,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.answering.extractive import candidates, sentence_vectors  # noqa: E402
+from assistant.answering.relevance import CALIBRATION_PATH, update_calibration  # noqa: E402
 from assistant.api import ANSWER_PASSAGES, Assistant  # noqa: E402
-from assistant.conversation import standalone  # noqa: E402
-from assistant.embeddings import get_embedder  # noqa: E402
-from assistant.extractive import candidates, sentence_vectors  # noqa: E402
-from assistant.relevance import CALIBRATION_PATH, update_calibration  # noqa: E402
+from assistant.index.embeddings import get_embedder  # noqa: E402
+from assistant.query.conversation import standalone  # noqa: E402
 from bench.answers import corpus_settings  # noqa: E402
 from bench.gold import GOLD, load_questions  # noqa: E402
 
@@ -66,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         lo, hi = (round(float(np.percentile(values, p)), 3) for p in (LOW_PERCENTILE, HIGH_PERCENTILE))
         duplicate = round(float(np.percentile(pairs, DUPLICATE_PERCENTILE)), 3)
-        print(f"{model}: {len(judged)} questions, {values.size} sentences: sentence_lo {lo}, sentence_hi {hi} "
-              f"(median {np.median(values):.3f}); duplicate_at {duplicate} ({pairs.size} pairs)")
+        print(
+            f"{model}: {len(judged)} questions, {values.size} sentences: sentence_lo {lo}, sentence_hi {hi} "
+            f"(median {np.median(values):.3f}); duplicate_at {duplicate} ({pairs.size} pairs)"
+        )
         chosen[model] = {"sentence_lo": lo, "sentence_hi": hi, "duplicate_at": duplicate}
     if args.write:
         update_calibration(chosen)

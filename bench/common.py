@@ -8,10 +8,11 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from assistant.config import PROJECT_ROOT, load_settings
-from assistant.evaluate import BUILT_NAME, Run, build_index, load_corpus, ranking_to_run
-from assistant.languages import query_language
-from assistant.retrieval import FusionConfig, SearchEngine, fused_scores
+from assistant.core.config import PROJECT_ROOT, load_settings
+from assistant.core.languages import query_language
+from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.evaluation import BUILT_NAME, Run, build_index, load_corpus, ranking_to_run
+from assistant.retrieval.fusion import FusionConfig, fused_scores
 
 SCIFACT = PROJECT_ROOT.parent / "shared" / "bench" / "scifact"
 CACHE = PROJECT_ROOT / "bench" / ".cache"
@@ -51,16 +52,22 @@ def describe(fusion: FusionConfig) -> str:
 
 def describe_rescore(fusion: FusionConfig) -> str:
     """The rescoring stage of a fusion config in one short line."""
-    return (f"rescore depth={fusion.rescore_depth:<3} similarity={fusion.similarity_weight:<5g} "
-            f"sentence={fusion.sentence_weight:g}")
+    return (
+        f"rescore depth={fusion.rescore_depth:<3} similarity={fusion.similarity_weight:<5g} "
+        f"sentence={fusion.sentence_weight:g}"
+    )
 
 
-def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: Iterable[str],
-                    cache: Path | None = None) -> dict[str, Lists]:
+def candidate_lists(
+    engine: SearchEngine, queries: Mapping[str, str], signals: Iterable[str], cache: Path | None = None
+) -> dict[str, Lists]:
     """Query id → the engine's ranked (id, score) list per signal at depth 100, cached per index build."""
     signals = list(signals)
-    key = hashlib.sha256(json.dumps([sorted(queries.items()), signals, DEPTH,
-                                     (engine.settings.index_dir / BUILT_NAME).read_text()]).encode())
+    key = hashlib.sha256(
+        json.dumps(
+            [sorted(queries.items()), signals, DEPTH, (engine.settings.index_dir / BUILT_NAME).read_text()]
+        ).encode()
+    )
     path = cache / f"lists-{key.hexdigest()[:16]}.json" if cache else None
     if path is not None and path.is_file():
         return json.loads(path.read_text(encoding="utf-8"))
@@ -73,17 +80,21 @@ def candidate_lists(engine: SearchEngine, queries: Mapping[str, str], signals: I
     return lists
 
 
-def fused_ranking(by_signal: Lists, query: str, fusion: FusionConfig,
-                  signals: Iterable[str]) -> list[tuple[str, float]]:
+def fused_ranking(
+    by_signal: Lists, query: str, fusion: FusionConfig, signals: Iterable[str]
+) -> list[tuple[str, float]]:
     """One query's (id, fused score) pairs over the chosen signals, best first, as SearchEngine.fuse ranks."""
     foreign = query_language(query) != "en"
     scores = fused_scores({s: by_signal[s] for s in signals}, fusion, foreign)
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
-def fused_run(lists: Mapping[str, Lists], queries: Mapping[str, str], fusion: FusionConfig,
-              signals: Iterable[str]) -> Run:
+def fused_run(
+    lists: Mapping[str, Lists], queries: Mapping[str, str], fusion: FusionConfig, signals: Iterable[str]
+) -> Run:
     """The run of ``fusion`` over the chosen signals' lists, ranked as SearchEngine.fuse ranks them."""
     signals = list(signals)
-    return {qid: ranking_to_run(fused_ranking(by_signal, queries[qid], fusion, signals)[:DEPTH])
-            for qid, by_signal in lists.items()}
+    return {
+        qid: ranking_to_run(fused_ranking(by_signal, queries[qid], fusion, signals)[:DEPTH])
+        for qid, by_signal in lists.items()
+    }

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.config import PROJECT_ROOT
-from assistant.replies import Reply
+from assistant.answering.replies import Reply
+from assistant.core.config import PROJECT_ROOT
 
 GOLD = PROJECT_ROOT / "eval" / "gold"
 REALDOCS_QUESTIONS = PROJECT_ROOT / "eval" / "realdocs" / "questions.jsonl"
@@ -28,10 +28,21 @@ class Question:
 def load_questions(paths: list[Path] | None = None) -> list[Question]:
     """Every question of the gold JSONL files (or of ``paths``), in file order."""
     files = paths or sorted(GOLD.glob("*.jsonl"))
-    rows = [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    return [Question(r["id"], r["q"], r.get("lang", "en"), bool(r["answerable"]), tuple(r.get("doc_ids", [])),
-                     tuple(r.get("facts", [])), r.get("mode", "explore")) for r in rows]
+    rows = [
+        json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    return [
+        Question(
+            r["id"],
+            r["q"],
+            r.get("lang", "en"),
+            bool(r["answerable"]),
+            tuple(r.get("doc_ids", [])),
+            tuple(r.get("facts", [])),
+            r.get("mode", "explore"),
+        )
+        for r in rows
+    ]
 
 
 def _norm(text: str) -> str:

@@ -172,8 +172,12 @@ def run_child(phase: Phase, args: list[str]) -> Phase:
     env = {**os.environ, **CHILD_ENV}
     command = [sys.executable, str(Path(__file__).resolve()), *args]
     phase.load_before = os.getloadavg()[0]
-    print(f"[{time.strftime('%H:%M:%S')}] {phase.name}: starting ({phase.files} files, {phase.input_mb:.1f} MB, "
-          f"load {phase.load_before:.2f})", file=sys.stderr, flush=True)
+    print(
+        f"[{time.strftime('%H:%M:%S')}] {phase.name}: starting ({phase.files} files, {phase.input_mb:.1f} MB, "
+        f"load {phase.load_before:.2f})",
+        file=sys.stderr,
+        flush=True,
+    )
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
@@ -187,9 +191,13 @@ def run_child(phase: Phase, args: list[str]) -> Phase:
     lines = [line for line in output.splitlines() if line.startswith(RESULT_PREFIX)]
     if proc.returncode != 0 or not lines:
         raise SystemExit(f"{phase.name}: child exited {proc.returncode}; output:\n{output[-4000:]}")
-    phase.result = json.loads(lines[-1][len(RESULT_PREFIX):])
-    print(f"[{time.strftime('%H:%M:%S')}] {phase.name}: {phase.seconds:.1f} s ({phase.cpu_seconds:.0f} CPU s), "
-          f"{phase.embedded} embedded, peak RSS {phase.peak_rss_mb:.0f} MB", file=sys.stderr, flush=True)
+    phase.result = json.loads(lines[-1][len(RESULT_PREFIX) :])
+    print(
+        f"[{time.strftime('%H:%M:%S')}] {phase.name}: {phase.seconds:.1f} s ({phase.cpu_seconds:.0f} CPU s), "
+        f"{phase.embedded} embedded, peak RSS {phase.peak_rss_mb:.0f} MB",
+        file=sys.stderr,
+        flush=True,
+    )
     return phase
 
 
@@ -216,26 +224,37 @@ def emit(result: dict[str, Any]) -> None:
 def child_ours(index: Path, inputs: Path) -> None:
     """One ``sync`` of the ``inputs`` folder into ``index`` with MiniLM only; prints what it did."""
     from assistant import embeddings
-    from assistant.config import load_settings
+    from assistant.core.config import load_settings
     from ingest.indexer import SyncProgress, sync
 
     started = time.perf_counter()
 
     def show(progress: SyncProgress) -> None:
         elapsed = time.perf_counter() - started
-        print(f"  ours: {progress.files_done}/{progress.files_total} files, {progress.chunks_done} chunks, "
-              f"{progress.chunks_done / elapsed if elapsed else 0:.1f} chunks/s", file=sys.stderr, flush=True)
+        print(
+            f"  ours: {progress.files_done}/{progress.files_total} files, {progress.chunks_done} chunks, "
+            f"{progress.chunks_done / elapsed if elapsed else 0:.1f} chunks/s",
+            file=sys.stderr,
+            flush=True,
+        )
 
     settings = load_settings(index=index, dense_models=("minilm",))
     report = sync([inputs], settings, progress=show)
     torch = sys.modules.get("torch")
-    emit({
-        "chunks": report.chunks_total, "embedded": report.chunks_embedded, "written": report.chunks_written,
-        "added": len(report.added), "updated": len(report.updated), "unchanged": report.unchanged,
-        "failed": report.failed, "sync_seconds": report.seconds,
-        "models_loaded": embeddings._load.cache_info().currsize,
-        "torch_threads": torch.get_num_threads() if torch else None,
-    })
+    emit(
+        {
+            "chunks": report.chunks_total,
+            "embedded": report.chunks_embedded,
+            "written": report.chunks_written,
+            "added": len(report.added),
+            "updated": len(report.updated),
+            "unchanged": report.unchanged,
+            "failed": report.failed,
+            "sync_seconds": report.seconds,
+            "models_loaded": embeddings._load.cache_info().currsize,
+            "torch_threads": torch.get_num_threads() if torch else None,
+        }
+    )
 
 
 def child_naive(index: Path, list_file: Path) -> None:
@@ -253,10 +272,15 @@ def child_naive(index: Path, list_file: Path) -> None:
     stored, via = naive_store(chunks, embedder, index)
     import torch
 
-    emit({
-        "chunks": stored, "embedded": embedder.embedded, "via": via, "torch_threads": torch.get_num_threads(),
-        "mean_chunk_chars": sum(len(c.page_content) for c in chunks) / max(1, len(chunks)),
-    })
+    emit(
+        {
+            "chunks": stored,
+            "embedded": embedder.embedded,
+            "via": via,
+            "torch_threads": torch.get_num_threads(),
+            "mean_chunk_chars": sum(len(c.page_content) for c in chunks) / max(1, len(chunks)),
+        }
+    )
 
 
 def naive_load(path: Path) -> list[Any]:
@@ -267,8 +291,10 @@ def naive_load(path: Path) -> list[Any]:
         from pypdf import PdfReader
 
         reader = PdfReader(str(path))
-        return [Document(page.extract_text() or "", metadata={"source": str(path), "page": i})
-                for i, page in enumerate(reader.pages)]
+        return [
+            Document(page.extract_text() or "", metadata={"source": str(path), "page": i})
+            for i, page in enumerate(reader.pages)
+        ]
     return [Document(path.read_text(encoding="utf-8", errors="replace"), metadata={"source": str(path)})]
 
 
@@ -288,8 +314,11 @@ def bundled_minilm_embeddings() -> Any:
             vectors = self.model.encode(list(texts), show_progress_bar=False).tolist()
             self.embedded += len(texts)
             elapsed = time.perf_counter() - self.started
-            print(f"  naive: {self.embedded} chunks embedded, {self.embedded / elapsed:.1f} chunks/s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  naive: {self.embedded} chunks embedded, {self.embedded / elapsed:.1f} chunks/s",
+                file=sys.stderr,
+                flush=True,
+            )
             return vectors
 
         def embed_query(self, text: str) -> list[float]:
@@ -307,8 +336,9 @@ def naive_store(chunks: list[Any], embedder: Any, index: Path) -> tuple[int, str
         from langchain_chroma import Chroma
     except ImportError:
         return chroma_from_documents(chunks, embedder, index, chroma_settings), "chromadb client (no langchain-chroma)"
-    store = Chroma.from_documents(chunks, embedder, collection_name="naive", persist_directory=str(index),
-                                  client_settings=chroma_settings)
+    store = Chroma.from_documents(
+        chunks, embedder, collection_name="naive", persist_directory=str(index), client_settings=chroma_settings
+    )
     return int(store._collection.count()), "langchain_chroma.Chroma.from_documents"
 
 
@@ -322,10 +352,14 @@ def chroma_from_documents(chunks: list[Any], embedder: Any, index: Path, chroma_
     collection = client.get_or_create_collection("naive", embedding_function=None)
     batch = client.get_max_batch_size()
     for start in range(0, len(chunks), batch):
-        part = chunks[start:start + batch]
+        part = chunks[start : start + batch]
         texts = [c.page_content for c in part]
-        collection.upsert(ids=[str(uuid.uuid4()) for _ in part], embeddings=embedder.embed_documents(texts),
-                          documents=texts, metadatas=[c.metadata or None for c in part])
+        collection.upsert(
+            ids=[str(uuid.uuid4()) for _ in part],
+            embeddings=embedder.embed_documents(texts),
+            documents=texts,
+            metadatas=[c.metadata or None for c in part],
+        )
     return int(collection.count())
 
 
@@ -335,8 +369,8 @@ def chroma_from_documents(chunks: list[Any], embedder: Any, index: Path, chroma_
 
 def mean_chunk_chars(index: Path) -> float:
     """Mean text length of our stored chunks (read after the timed runs, so it costs them nothing)."""
-    from assistant.config import load_settings
-    from assistant.store import ChunkStore
+    from assistant.core.config import load_settings
+    from assistant.index.store import ChunkStore
 
     store = ChunkStore(load_settings(index=index, dense_models=("minilm",)))
     lengths = [len(text) for _, text, _ in store.iter_all("minilm")]
@@ -351,21 +385,31 @@ def phase_row(phase: Phase, target: str, met: bool | None) -> str:
     rss = f"{phase.peak_rss_mb:,.0f}"
     rate = f"{phase.chunks_per_s:.1f}" if phase.throughput else "-"
     mbs = f"{phase.mb_per_s:.3f}" if phase.throughput else "-"
-    return (f"| {phase.name} | {phase.files} | {phase.input_mb:.1f} | {phase.chunks:,} | {phase.embedded:,} | "
-            f"{phase.seconds:.1f} | {phase.cpu_seconds:.1f} | {rate} | {mbs} | {rss} | "
-            f"{phase.load_before:.2f} → {phase.load_after:.2f} | {target} | {'' if met is None else verdict(met)} |")
+    return (
+        f"| {phase.name} | {phase.files} | {phase.input_mb:.1f} | {phase.chunks:,} | {phase.embedded:,} | "
+        f"{phase.seconds:.1f} | {phase.cpu_seconds:.1f} | {rate} | {mbs} | {rss} | "
+        f"{phase.load_before:.2f} → {phase.load_after:.2f} | {target} | {'' if met is None else verdict(met)} |"
+    )
 
 
-def print_table(cold: Phase, again: Phase, changed: Phase, naive_run: Phase | None, changed_name: str,
-                chunk_chars: float) -> None:
+def print_table(
+    cold: Phase, again: Phase, changed: Phase, naive_run: Phase | None, changed_name: str, chunk_chars: float
+) -> None:
     print("\n## Ingestion benchmark (MiniLM only, both pipelines)\n")
-    print("| run | files | input MB | chunks in index | chunks embedded | wall s | CPU s | chunks/s | MB/s "
-          "| peak RSS MB | load avg (1 min) start → end | target | met |")
+    print(
+        "| run | files | input MB | chunks in index | chunks embedded | wall s | CPU s | chunks/s | MB/s "
+        "| peak RSS MB | load avg (1 min) start → end | target | met |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
     beats = naive_run is None or cold.mb_per_s >= naive_run.mb_per_s
     print(phase_row(cold, "MB/s >= naive; RSS < 3 GB", beats and cold.peak_rss_mb < TARGET_RSS_MB))
-    print(phase_row(again, "< 5 s, no model loaded",
-                    again.seconds < TARGET_NO_CHANGE_S and again.result.get("models_loaded") == 0))
+    print(
+        phase_row(
+            again,
+            "< 5 s, no model loaded",
+            again.seconds < TARGET_NO_CHANGE_S and again.result.get("models_loaded") == 0,
+        )
+    )
     print(phase_row(changed, "< 15 s", changed.seconds < TARGET_ONE_FILE_S))
     if naive_run is not None:
         print(phase_row(naive_run, "baseline", None))
@@ -376,19 +420,27 @@ def print_table(cold: Phase, again: Phase, changed: Phase, naive_run: Phase | No
         print(f"| CPU seconds per input MB | {cold.cpu_seconds / naive_run.cpu_seconds:.2f} | <= 1 |")
         print(f"| chunks | {cold.chunks / max(1, naive_run.chunks):.2f} | |")
     print("\nNotes:")
-    print(f"- no-change run: models loaded {again.result.get('models_loaded')}, "
-          f"{again.result.get('unchanged')} files unchanged, sync itself {again.result.get('sync_seconds', 0):.2f} s "
-          f"(the rest is interpreter start-up and imports)")
-    print(f"- one-file change: appended {len(APPENDED)} characters to {changed_name}; "
-          f"{changed.result.get('updated')} file updated, {changed.embedded} chunks re-embedded of "
-          f"{changed.result.get('written')} written; sync itself {changed.result.get('sync_seconds', 0):.2f} s")
-    print(f"- cold ingest: sync itself {cold.result.get('sync_seconds', 0):.1f} s, failed files "
-          f"{cold.result.get('failed')}, mean chunk {chunk_chars:.0f} characters, torch threads "
-          f"{cold.result.get('torch_threads')}")
+    print(
+        f"- no-change run: models loaded {again.result.get('models_loaded')}, "
+        f"{again.result.get('unchanged')} files unchanged, sync itself {again.result.get('sync_seconds', 0):.2f} s "
+        f"(the rest is interpreter start-up and imports)"
+    )
+    print(
+        f"- one-file change: appended {len(APPENDED)} characters to {changed_name}; "
+        f"{changed.result.get('updated')} file updated, {changed.embedded} chunks re-embedded of "
+        f"{changed.result.get('written')} written; sync itself {changed.result.get('sync_seconds', 0):.2f} s"
+    )
+    print(
+        f"- cold ingest: sync itself {cold.result.get('sync_seconds', 0):.1f} s, failed files "
+        f"{cold.result.get('failed')}, mean chunk {chunk_chars:.0f} characters, torch threads "
+        f"{cold.result.get('torch_threads')}"
+    )
     if naive_run is not None:
-        print(f"- naive: {naive_run.result.get('via')}, RecursiveCharacterTextSplitter({NAIVE_CHUNK_CHARS}/"
-              f"{NAIVE_OVERLAP_CHARS}), mean chunk {naive_run.result.get('mean_chunk_chars', 0):.0f} characters, "
-              f"torch threads {naive_run.result.get('torch_threads')}")
+        print(
+            f"- naive: {naive_run.result.get('via')}, RecursiveCharacterTextSplitter({NAIVE_CHUNK_CHARS}/"
+            f"{NAIVE_OVERLAP_CHARS}), mean chunk {naive_run.result.get('mean_chunk_chars', 0):.0f} characters, "
+            f"torch threads {naive_run.result.get('torch_threads')}"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -397,8 +449,12 @@ def print_table(cold: Phase, again: Phase, changed: Phase, naive_run: Phase | No
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subset", type=int, metavar="N",
-                        help="N contracts spread over the size range, plus the Izmir PDF (default: all 102 + PDF)")
+    parser.add_argument(
+        "--subset",
+        type=int,
+        metavar="N",
+        help="N contracts spread over the size range, plus the Izmir PDF (default: all 102 + PDF)",
+    )
     parser.add_argument("--skip-naive", action="store_true", help="measure our ingest only")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="indexes go here (wiped at start)")
     parser.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
@@ -429,11 +485,15 @@ def bench(args: argparse.Namespace) -> int:
     naive_run = None if args.skip_naive else naive(workdir / "naive", files, workdir / "naive-files.json")
     print_table(cold, again, changed, naive_run, target.name, mean_chunk_chars(index))
     load_end = os.getloadavg()
-    print(f"- machine: {os.cpu_count()} cores, niceness {os.nice(0)}, load average (1/5/15 min) at start "
-          f"{load_start[0]:.2f}/{load_start[1]:.2f}/{load_start[2]:.2f}, at end "
-          f"{load_end[0]:.2f}/{load_end[1]:.2f}/{load_end[2]:.2f}")
-    print(f"- inputs: {len(files)} files ({len(files) - 1} contracts + Izmir PDF), {total_mb(files):.1f} MB: "
-          + ", ".join(p.name for p in files))
+    print(
+        f"- machine: {os.cpu_count()} cores, niceness {os.nice(0)}, load average (1/5/15 min) at start "
+        f"{load_start[0]:.2f}/{load_start[1]:.2f}/{load_start[2]:.2f}, at end "
+        f"{load_end[0]:.2f}/{load_end[1]:.2f}/{load_end[2]:.2f}"
+    )
+    print(
+        f"- inputs: {len(files)} files ({len(files) - 1} contracts + Izmir PDF), {total_mb(files):.1f} MB: "
+        + ", ".join(p.name for p in files)
+    )
     if args.subset is not None:
         print(f"- {FULL_RUN_NOTE}")
     print(f"\nCommand: `{command}`")

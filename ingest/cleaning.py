@@ -48,8 +48,9 @@ def clean_text(text: str, running: set[str] | None = None) -> str:
     for line in lines:
         stripped = line.strip()
         if stripped and (
-            stripped in repeated or _PAGE_NUMBER.match(stripped) or (_STRAY.match(stripped)
-                                                                    and not _TABLE_RULE.match(stripped))
+            stripped in repeated
+            or _PAGE_NUMBER.match(stripped)
+            or (_STRAY.match(stripped) and not _TABLE_RULE.match(stripped))
         ):
             continue
         kept.append(line.rstrip())
@@ -62,6 +63,6 @@ def running_lines_across_pages(pages: list[str]) -> set[str]:
         return set()
     edges: Counter[str] = Counter()
     for page in pages:
-        lines = [l.strip() for l in page.splitlines() if l.strip()]
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
         edges.update(set(lines[:2] + lines[-2:]))
     return {line for line, n in edges.items() if n >= max(3, len(pages) // 3) and len(line) <= 90}

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.bm25 import SIDECAR_NAME, BM25Index
-from assistant.config import Settings
-from assistant.crosslingual import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
-from assistant.embeddings import EMBEDDING_DIMS, get_embedder
-from assistant.schema import Chunk
-from assistant.store import ChunkStore
+from assistant.core.config import Settings
+from assistant.core.schema import Chunk
+from assistant.index.bm25 import SIDECAR_NAME, BM25Index
+from assistant.index.embeddings import EMBEDDING_DIMS, get_embedder
+from assistant.index.store import ChunkStore
+from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from ingest.chunking import ChunkingOptions, chunk_document
 from ingest.errors import LoadError
 from ingest.loaders import is_supported, load
@@ -148,8 +148,12 @@ class Indexer:
         self.progress = progress or (lambda _p: None)
         self._written: list[Chunk] = []
         self._removed: set[str] = set()
-        self.options = ChunkingOptions(settings.chunk_target_words, settings.chunk_max_words,
-                                       settings.chunk_min_words, settings.chunk_overlap_words)
+        self.options = ChunkingOptions(
+            settings.chunk_target_words,
+            settings.chunk_max_words,
+            settings.chunk_min_words,
+            settings.chunk_overlap_words,
+        )
         self._store: ChunkStore | None = None
 
     @property
@@ -183,8 +187,13 @@ class Indexer:
             key = str(path)
             size_mb = path.stat().st_size / 1e6
             if size_mb > self.settings.max_file_mb:
-                report.failed.append((key, f"file is {size_mb:.1f} MB, over the {self.settings.max_file_mb:g} MB "
-                                           f"limit (NETZERO_MAX_FILE_MB)"))
+                report.failed.append(
+                    (
+                        key,
+                        f"file is {size_mb:.1f} MB, over the {self.settings.max_file_mb:g} MB "
+                        f"limit (NETZERO_MAX_FILE_MB)",
+                    )
+                )
                 continue
             sha = f"{_content_hash(path)}|{self.options.signature()}"
             entry = manifest.files.get(key)
@@ -193,8 +202,9 @@ class Indexer:
             else:
                 todo.append((path, doc_ids[path], sha))
         present = {str(path) for _, path in files}
-        removed = [key for key in manifest.files
-                   if key not in present and any(Path(key).is_relative_to(r) for r in roots)]
+        removed = [
+            key for key in manifest.files if key not in present and any(Path(key).is_relative_to(r) for r in roots)
+        ]
         dirty = manifest.is_dirty()
         if not todo and not removed and not dirty and self._sidecars_present(folder):
             report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
@@ -259,7 +269,8 @@ class Indexer:
             vectors = np.zeros((len(chunks), EMBEDDING_DIMS[model]), dtype=np.float32)
             if missing:
                 fresh = get_embedder(model, self.settings.threads).embed_documents(
-                    [chunks[i].embedding_text() for i in missing])
+                    [chunks[i].embedding_text() for i in missing]
+                )
                 vectors[missing] = fresh
                 report.chunks_embedded += len(missing)
             for i, h in enumerate(hashes):
@@ -292,7 +303,8 @@ class Indexer:
     def _sidecars_present(self, folder: Path) -> bool:
         """The files written beside the store: the BM25 index and, with the multilingual model, its vocabulary."""
         return (folder / SIDECAR_NAME).is_file() and (
-            VOCABULARY_MODEL not in self.models or (folder / VOCABULARY_NAME).is_file())
+            VOCABULARY_MODEL not in self.models or (folder / VOCABULARY_NAME).is_file()
+        )
 
     def _refresh_vocabulary(self, folder: Path, full: bool) -> None:
         """Add the words of the chunks this sync wrote to the vocabulary that questions in other languages are
@@ -300,8 +312,11 @@ class Indexer:
         loaded = None if full else WordTranslator.load(folder)
         if loaded is not None and not self._written:  # only deletions: every word it has stays a word
             return
-        texts: Iterable[str] = ([c.text for c in self._written] if loaded is not None
-                                else (text for _, text, _ in self.store.iter_all(VOCABULARY_MODEL)))
+        texts: Iterable[str] = (
+            [c.text for c in self._written]
+            if loaded is not None
+            else (text for _, text, _ in self.store.iter_all(VOCABULARY_MODEL))
+        )
         base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
         grown = base.extended(texts, get_embedder(VOCABULARY_MODEL, self.settings.threads))
         if grown is not loaded:
@@ -317,7 +332,11 @@ class Indexer:
         return True
 
 
-def sync(paths: Iterable[Path], settings: Settings, rebuild: bool = False,
-         progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+def sync(
+    paths: Iterable[Path],
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Callable[[SyncProgress], None] | None = None,
+) -> SyncReport:
     """Convenience wrapper: one sync of ``paths`` into the index that ``settings`` names."""
     return Indexer(settings, progress).sync([Path(p) for p in paths], rebuild=rebuild)

@@ -92,8 +92,22 @@ def _load_html(path: Path, text: str) -> LoadedDocument:
     html_tag = soup.find("html")
     if html_tag is not None and html_tag.get("lang"):
         meta["lang"] = str(html_tag["lang"]).split("-")[0].lower()
-    for tag in soup(["script", "style", "noscript", "nav", "footer", "header", "aside", "form", "iframe", "svg",
-                     "template", "button"]):
+    for tag in soup(
+        [
+            "script",
+            "style",
+            "noscript",
+            "nav",
+            "footer",
+            "header",
+            "aside",
+            "form",
+            "iframe",
+            "svg",
+            "template",
+            "button",
+        ]
+    ):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     body = _html_to_markdown(root)
@@ -103,8 +117,9 @@ def _load_html(path: Path, text: str) -> LoadedDocument:
 def _html_to_markdown(root: Any) -> str:
     """Block text of an HTML tree, with headings as ``#`` lines, list items as ``-`` and tables as pipe rows."""
     blocks: list[str] = []
-    for element in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dd",
-                                  "dt"]):
+    for element in root.find_all(
+        ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote", "dd", "dt"]
+    ):
         if element.find_parent(["li", "tr", "blockquote"]) is not None and element.name not in {"tr"}:
             continue
         text = re.sub(r"\s+", " ", element.get_text(" ", strip=True))

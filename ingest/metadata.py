@@ -10,12 +10,11 @@ from typing import Any
 
 import yaml
 
-from assistant.config import PROJECT_ROOT
-from assistant.text import fold, words
+from assistant.core.text import fold, words
+from assistant.core.vocabulary import vocabulary
 from ingest.errors import LoadError
 
 SIDECAR_SUFFIX = ".meta.yaml"
-VOCABULARY_PATH = PROJECT_ROOT / "corpus" / "vocabulary.yaml"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 _LANG_STOPWORDS = {
@@ -26,13 +25,6 @@ _LANG_STOPWORDS = {
     "it": {"il", "di", "che", "della", "per", "una", "sono", "gli", "con", "delle"},
     "pl": {"i", "w", "na", "sie", "do", "jest", "oraz", "z", "dla", "przez"},
 }
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict[str, Any]:
-    """The controlled lists (doc types, topics, languages, countries, cities) from ``corpus/vocabulary.yaml``."""
-    with VOCABULARY_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
 
 
 def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
@@ -49,7 +41,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
         raise LoadError(path, f"front matter is not valid YAML{where}: {problem}") from exc
     if not isinstance(data, dict):
         raise LoadError(path, "front matter must be a YAML mapping of field: value")
-    return data, text[match.end():]
+    return data, text[match.end() :]
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:

@@ -33,7 +33,9 @@ def write_sidecar(target: Path, meta: dict, keep: tuple[str, ...]) -> None:
     sidecar = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in meta.items() if k not in keep}
     target.with_name(target.name + ".meta.yaml").write_text(
         "# Fields the file itself cannot carry; read by the loader beside it.\n"
-        + yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        + yaml.safe_dump(sidecar, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
 
 
 def _inline(text: str) -> str:
@@ -82,13 +84,13 @@ def build_html(meta: dict, body: str, target: Path) -> None:
         else:
             parts.append(f"<p>{html.escape(_inline(' '.join(block.split())))}</p>")
     page = f"""<!doctype html>
-<html lang="{meta['lang']}">
+<html lang="{meta["lang"]}">
 <head>
 <meta charset="utf-8">
-<title>{html.escape(meta['title'])}</title>
-<link rel="canonical" href="{html.escape(meta['source'])}">
-<meta name="description" content="{html.escape(meta['summary'])}">
-<meta property="article:published_time" content="{meta['date'].isoformat()}">
+<title>{html.escape(meta["title"])}</title>
+<link rel="canonical" href="{html.escape(meta["source"])}">
+<meta name="description" content="{html.escape(meta["summary"])}">
+<meta property="article:published_time" content="{meta["date"].isoformat()}">
 <style>body {{ font-family: sans-serif; max-width: 48rem; margin: auto; }}</style>
 </head>
 <body>

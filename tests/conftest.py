@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from assistant.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
+from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 
@@ -84,15 +84,30 @@ def settings(tmp_path: Path) -> Settings:
 
 def write_sample_docs(folder: Path) -> Path:
     """Three small real Markdown documents (twinning, pilots, Lahti) that most retrieval tests search."""
-    write_md(folder, "twinning", "Twinning Learning Programme",
-             "Twinning pairs Twin Cities with Pilot Cities so that they learn from each other. The programme lasts "
-             "12 months in its newest round, which starts in November 2025. Applications closed on 12 September 2025.")
-    write_md(folder, "pilots", "Pilot Cities Programme",
-             "The first call opened on 5 September 2022 with €32 million. Grants were €0.5 million, €1 million or "
-             "€1.5 million per pilot. The deadline moved to 15 November 2022 because of demand.", topics="pilot-cities")
-    write_md(folder, "lahti", "Lahti case study",
-             "Lahti phased out coal in 2019. Its SYCLA pilot works with employers on sustainable commuting.",
-             topics="mobility", city="Lahti", country="Finland")
+    write_md(
+        folder,
+        "twinning",
+        "Twinning Learning Programme",
+        "Twinning pairs Twin Cities with Pilot Cities so that they learn from each other. The programme lasts "
+        "12 months in its newest round, which starts in November 2025. Applications closed on 12 September 2025.",
+    )
+    write_md(
+        folder,
+        "pilots",
+        "Pilot Cities Programme",
+        "The first call opened on 5 September 2022 with €32 million. Grants were €0.5 million, €1 million or "
+        "€1.5 million per pilot. The deadline moved to 15 November 2022 because of demand.",
+        topics="pilot-cities",
+    )
+    write_md(
+        folder,
+        "lahti",
+        "Lahti case study",
+        "Lahti phased out coal in 2019. Its SYCLA pilot works with employers on sustainable commuting.",
+        topics="mobility",
+        city="Lahti",
+        country="Finland",
+    )
     return folder
 
 
@@ -116,10 +131,12 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture
 def copy_corpus(tmp_path: Path) -> Callable[[int], Path]:
     """Copy the first ``n`` shipped case studies into a scratch folder."""
+
     def copy(n: int) -> Path:
         target = tmp_path / "cases"
         target.mkdir(exist_ok=True)
         for path in sorted((PROJECT_ROOT / "corpus" / "case-studies").glob("*.md"))[:n]:
             shutil.copy(path, target / path.name)
         return target
+
     return copy

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.core.config import PROJECT_ROOT, Settings
 
 pytestmark = pytest.mark.e2e
 
@@ -32,14 +32,25 @@ class Run:
 
 def environment(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NETZERO_")}
-    env.update(NETZERO_INDEX=str(settings.index_dir), NETZERO_DATA_DIR=str(settings.data_dir),
-               NETZERO_DENSE_MODELS="minilm", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.update(
+        NETZERO_INDEX=str(settings.index_dir),
+        NETZERO_DATA_DIR=str(settings.data_dir),
+        NETZERO_DENSE_MODELS="minilm",
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+    )
     return env
 
 
 def start(args: list[str], settings: Settings) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "assistant.cli", *args], cwd=PROJECT_ROOT, env=environment(settings),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=environment(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen[str], timeout_s: float = 300) -> Run:
@@ -55,8 +66,10 @@ def finish(process: subprocess.Popen[str], timeout_s: float = 300) -> Run:
 def runs(corpus_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """The model-loading commands, started together so their start-up costs overlap."""
     batch = tmp_path_factory.mktemp("cli") / "questions.jsonl"
-    batch.write_text("How large are the Pilot Cities grants?\n\n"
-                     '{"id": "paella", "q": "What is the best recipe for paella?"}\n', encoding="utf-8")
+    batch.write_text(
+        'How large are the Pilot Cities grants?\n\n{"id": "paella", "q": "What is the best recipe for paella?"}\n',
+        encoding="utf-8",
+    )
     started = {
         "search": start(["search", "Pilot Cities grants", "--json", "-k", "3"], corpus_settings),
         "ask": start(["ask", "--batch", str(batch), "--json", "--mode", "draft"], corpus_settings),
@@ -94,12 +107,16 @@ def test_ask_batch_json_prints_one_line_per_question(runs: dict[str, Run]) -> No
     assert paella["abstained"] and paella["citations"] == [] and paella["question"].endswith("paella?")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["search"], "give a query"),
-    (["ask", "--json"], "give a question"),
-    (["ask", "Is Lahti a Mission City?", "--mode", "email"], "invalid choice"),
-    (["search", "grants", "--filter", "region=Nordics"], "unknown filter 'region'"),
-], ids=["search without a query", "ask without a question", "unknown mode", "unknown filter"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["search"], "give a query"),
+        (["ask", "--json"], "give a question"),
+        (["ask", "Is Lahti a Mission City?", "--mode", "email"], "invalid choice"),
+        (["search", "grants", "--filter", "region=Nordics"], "unknown filter 'region'"),
+    ],
+    ids=["search without a query", "ask without a question", "unknown mode", "unknown filter"],
+)
 def test_a_usage_error_exits_with_2_and_says_why(corpus_settings: Settings, args: list[str], message: str) -> None:
     run = finish(start(args, corpus_settings), timeout_s=120)
     assert run.returncode == 2 and message in run.stderr and run.stdout == ""

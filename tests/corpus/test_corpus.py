@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.config import PROJECT_ROOT
+from assistant.core.config import PROJECT_ROOT
+from assistant.core.vocabulary import vocabulary
 from ingest.loaders import load
-from ingest.metadata import split_front_matter, vocabulary
+from ingest.metadata import split_front_matter
 
 CORPUS = PROJECT_ROOT / "corpus"
 GOLD = PROJECT_ROOT / "eval" / "gold"

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from assistant.text import split_sentences
+from assistant.core.text import split_sentences
 from ingest.chunking import ChunkingOptions, chunk_document
 from ingest.loaders import LoadedDocument, Part, load
 from tests.conftest import REALDOCS, make_pdf
@@ -13,8 +13,12 @@ def _doc(text: str, kind: str = "markdown", page: int | None = None) -> LoadedDo
 
 
 def test_sections_keep_heading_path_and_never_cut_sentences() -> None:
-    body = "# Doc\n\n## Targets\n\n" + " ".join(SENTENCE.format(n=i) for i in range(60)) + \
-           "\n\n## Finance\n\n### Grants\n\n" + " ".join(SENTENCE.format(n=i) for i in range(60, 90))
+    body = (
+        "# Doc\n\n## Targets\n\n"
+        + " ".join(SENTENCE.format(n=i) for i in range(60))
+        + "\n\n## Finance\n\n### Grants\n\n"
+        + " ".join(SENTENCE.format(n=i) for i in range(60, 90))
+    )
     chunks = chunk_document(_doc(body), "doc")
     sections = [c.metadata.get("section") for c in chunks]
     assert sections[0] == "Targets" and sections[-1] == "Finance > Grants"
@@ -27,8 +31,10 @@ def test_sections_keep_heading_path_and_never_cut_sentences() -> None:
 
 
 def test_a_sections_first_passage_opens_with_its_heading_and_the_dense_text_does_not_repeat_it() -> None:
-    body = "# Doc\n\n## Step 1: Meet your advisor\n\nEach city gets an advisor.\n\n## Step 2: Join the Portal\n\n" + \
-           " ".join(SENTENCE.format(n=i) for i in range(60))
+    body = (
+        "# Doc\n\n## Step 1: Meet your advisor\n\nEach city gets an advisor.\n\n## Step 2: Join the Portal\n\n"
+        + " ".join(SENTENCE.format(n=i) for i in range(60))
+    )
     chunks = chunk_document(_doc(body), "doc", ChunkingOptions(min_words=1))
     assert chunks[0].text.startswith("## Step 1: Meet your advisor\n\nEach city")
     assert chunks[1].text.startswith("## Step 2: Join the Portal\n\nThe city plans 0")
@@ -45,7 +51,8 @@ def test_small_section_joins_the_next_and_tables_stay_whole() -> None:
 
 def test_long_table_is_split_by_rows_with_its_header_repeated() -> None:
     table = "| City | Target |\n|---|---|\n" + "\n".join(
-        f"| City number {i} with a long name | cut emissions by {i} percent against 1990 levels |" for i in range(80))
+        f"| City number {i} with a long name | cut emissions by {i} percent against 1990 levels |" for i in range(80)
+    )
     chunks = chunk_document(_doc("## Targets\n\n" + table), "doc")
     assert len(chunks) > 1
     assert chunks[0].text.startswith("# Targets\n\n| City | Target |\n|---|---|")
@@ -53,9 +60,13 @@ def test_long_table_is_split_by_rows_with_its_header_repeated() -> None:
 
 
 def test_ocr_noise_is_removed() -> None:
-    noise = "\n\n".join(["Lahti\n\nClimate Neutrality Action Plan\n\nO\n\n12\n\n![img-3.jpeg](img-3.jpeg)\n\n"
-                         f"Paragraph {i} explains the heating plan &amp; the district network in detail."
-                         for i in range(12)])
+    noise = "\n\n".join(
+        [
+            "Lahti\n\nClimate Neutrality Action Plan\n\nO\n\n12\n\n![img-3.jpeg](img-3.jpeg)\n\n"
+            f"Paragraph {i} explains the heating plan &amp; the district network in detail."
+            for i in range(12)
+        ]
+    )
     text = " ".join(c.text for c in chunk_document(_doc(noise), "doc"))
     assert "img-3" not in text and "&amp;" not in text and "Climate Neutrality Action Plan" not in text
     assert "heating plan & the district" in text
@@ -81,6 +92,7 @@ def test_real_contract_chunks_within_bounds() -> None:
     path = REALDOCS / "ccc_markdown" / "Lahti.md"
     if not path.is_file():
         import pytest
+
         pytest.skip("../shared/realdocs is not beside the checkout")
     chunks = chunk_document(load(path), "Lahti")
     sizes = sorted(len(c.text.split()) for c in chunks)

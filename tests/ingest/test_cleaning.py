@@ -11,21 +11,27 @@ from ingest.loaders import load
 from tests.conftest import REALDOCS
 
 
-@pytest.mark.parametrize(("ocr", "text"), [
-    ("Emissions of $\\mathrm{CO}_{2}$ fell $80\\%$ since 1990.", "Emissions of CO2 fell 80% since 1990."),
-    ("from $5.65\\mathrm{tCO}_{2}\\mathrm{e}$ in 2005 to $2.1\\mathrm{tCO}_{2}\\mathrm{e}$ by 2030",
-     "from 5.65 tCO2e in 2005 to 2.1 tCO2e by 2030"),
-    ("heat pumps at $5^{\\circ}\\mathrm{C}$ and 40 $\\mathrm{m}^{2}$ flats", "heat pumps at 5 °C and 40 m² flats"),
-    ("roadmap $\\rightarrow$ actions", "roadmap → actions"),
-    ("$N = 507$ respondents aged $65+$", "N = 507 respondents aged 65+"),
-    ("about $10^{25}$ molecules", "about 10^25 molecules"),
-])
+@pytest.mark.parametrize(
+    ("ocr", "text"),
+    [
+        ("Emissions of $\\mathrm{CO}_{2}$ fell $80\\%$ since 1990.", "Emissions of CO2 fell 80% since 1990."),
+        (
+            "from $5.65\\mathrm{tCO}_{2}\\mathrm{e}$ in 2005 to $2.1\\mathrm{tCO}_{2}\\mathrm{e}$ by 2030",
+            "from 5.65 tCO2e in 2005 to 2.1 tCO2e by 2030",
+        ),
+        ("heat pumps at $5^{\\circ}\\mathrm{C}$ and 40 $\\mathrm{m}^{2}$ flats", "heat pumps at 5 °C and 40 m² flats"),
+        ("roadmap $\\rightarrow$ actions", "roadmap → actions"),
+        ("$N = 507$ respondents aged $65+$", "N = 507 respondents aged 65+"),
+        ("about $10^{25}$ molecules", "about 10^25 molecules"),
+    ],
+)
 def test_inline_formulas_read_as_text(ocr: str, text: str) -> None:
     assert clean_text(ocr) == text
 
 
-@pytest.mark.parametrize("plain", ["Tickets cost $5 and $10 in total.", "between $5-$10 per ticket",
-                                   "A 100% renewable supply by 2030."])
+@pytest.mark.parametrize(
+    "plain", ["Tickets cost $5 and $10 in total.", "between $5-$10 per ticket", "A 100% renewable supply by 2030."]
+)
 def test_dollar_amounts_and_plain_percentages_are_left_alone(plain: str) -> None:
     assert clean_text(plain) == plain
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.bm25 import BM25Index
-from assistant.config import Settings
-from assistant.crosslingual import VOCABULARY_NAME, WordTranslator
-from assistant.store import ChunkStore
+from assistant.core.config import Settings
+from assistant.index.bm25 import BM25Index
+from assistant.index.store import ChunkStore
+from assistant.index.word_vectors import VOCABULARY_NAME, WordTranslator
 from ingest import indexer
 from ingest.indexer import sync
 from ingest.manifest import Manifest
@@ -32,10 +32,20 @@ def test_sync_adds_updates_deletes_and_skips(settings: Settings, docs_folder: Pa
     ids = _store_ids(settings)
     assert len(ids) == first.chunks_total == len(set(ids))
     assert {m["doc_id"] for _, _, m in ChunkStore(settings).iter_all("minilm", with_text=False)} == {
-        "twinning", "pilots", "lahti"}
+        "twinning",
+        "pilots",
+        "lahti",
+    }
 
-    write_md(docs_folder, "lahti", "Lahti case study", "Lahti now runs a new commuting pilot with 12 employers.",
-             topics="mobility", city="Lahti", country="Finland")
+    write_md(
+        docs_folder,
+        "lahti",
+        "Lahti case study",
+        "Lahti now runs a new commuting pilot with 12 employers.",
+        topics="mobility",
+        city="Lahti",
+        country="Finland",
+    )
     (docs_folder / "twinning.md").unlink()
     second = sync([docs_folder], settings)
     assert [Path(p).name for p in second.updated] == ["lahti.md"]
@@ -61,9 +71,13 @@ def test_unchanged_run_loads_no_model(settings: Settings, docs_folder: Path, mon
 
 def test_changed_file_reuses_vectors_of_unchanged_chunks(settings: Settings, tmp_path: Path) -> None:
     folder = tmp_path / "long"
-    sections = "\n\n".join(f"## Part {i}\n\n" + " ".join(
-        f"Part {i} sentence {j} describes the district heating plan of the city in some detail." for j in range(20))
-        for i in range(4))
+    sections = "\n\n".join(
+        f"## Part {i}\n\n"
+        + " ".join(
+            f"Part {i} sentence {j} describes the district heating plan of the city in some detail." for j in range(20)
+        )
+        for i in range(4)
+    )
     path = write_md(folder, "plan", "Heating plan", sections)
     first = sync([folder], settings)
     path.write_text(path.read_text().replace("Part 3 sentence 5 describes", "Part 3 sentence 5 explains"))
@@ -71,8 +85,9 @@ def test_changed_file_reuses_vectors_of_unchanged_chunks(settings: Settings, tmp
     assert second.updated and 0 < second.chunks_embedded < first.chunks_embedded
 
 
-def test_the_multilingual_index_keeps_its_documents_vocabulary_in_step(settings: Settings, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_multilingual_index_keeps_its_documents_vocabulary_in_step(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = replace(settings, dense_models=("e5",))
     folder = tmp_path / "docs"
     path = write_md(folder, "ferry", "Electric ferry", "The harbour ferry runs on batteries.")
@@ -82,7 +97,7 @@ def test_the_multilingual_index_keeps_its_documents_vocabulary_in_step(settings:
     path.write_text(path.read_text().replace("batteries", "hydrogen"))
     sync([folder], settings)
     second = WordTranslator.load(settings.index_dir)
-    assert second is not None and second.words[:len(first)] == first.words and "hydrogen" in second.words
+    assert second is not None and second.words[: len(first)] == first.words and "hydrogen" in second.words
     (settings.index_dir / VOCABULARY_NAME).unlink()  # an index built before it had one gets it on the next sync
     assert not sync([folder], settings).changed
     rebuilt = WordTranslator.load(settings.index_dir)
@@ -112,13 +127,23 @@ def test_bad_files_are_reported_and_nothing_indexed_is_lost(settings: Settings, 
 def test_cli_exit_codes_and_messages(settings: Settings, docs_folder: Path) -> None:
     (docs_folder / "empty.txt").write_bytes(b"")
     env = {**os.environ, "NETZERO_DATA_DIR": str(settings.data_dir), "NETZERO_DENSE_MODELS": "minilm"}
-    run = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(docs_folder), "--index",
-                          str(settings.index_dir)], capture_output=True, text=True, env=env, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(docs_folder), "--index", str(settings.index_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert run.returncode == 1
     assert f"failed {docs_folder / 'empty.txt'}: empty file" in run.stderr
     assert "3 added" in run.stdout
-    missing = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(docs_folder / "nope")],
-                             capture_output=True, text=True, env=env, timeout=120)
+    missing = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(docs_folder / "nope")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
 
 
@@ -153,12 +178,14 @@ def _free_port() -> int:
 
 
 @pytest.mark.e2e
-def test_ingest_and_search_against_a_real_chroma_server(settings: Settings, docs_folder: Path,
-                                                        tmp_path: Path) -> None:
+def test_ingest_and_search_against_a_real_chroma_server(settings: Settings, docs_folder: Path, tmp_path: Path) -> None:
     chroma = Path(sys.executable).with_name("chroma")
     port = _free_port()
-    server = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -170,7 +197,7 @@ def test_ingest_and_search_against_a_real_chroma_server(settings: Settings, docs
         report = sync([docs_folder], remote)
         assert len(report.added) == 3
         assert not (settings.index_dir / "chroma").exists()  # nothing went to the embedded store
-        from assistant.retrieval import SearchEngine
+        from assistant.retrieval.engine import SearchEngine
 
         results = SearchEngine(remote).search("How large are the pilot grants?", k=2)
         assert results[0].doc_id == "pilots"
@@ -183,8 +210,13 @@ def test_ingest_and_search_against_a_real_chroma_server(settings: Settings, docs
 def test_syncing_one_file_leaves_its_neighbours_alone(settings: Settings, docs_folder: Path) -> None:
     sync([docs_folder], settings)
     before = _store_ids(settings)
-    write_md(docs_folder, "pilots", "Pilot Cities Programme", "The second call opened on 5 September 2023.",
-             topics="pilot-cities")
+    write_md(
+        docs_folder,
+        "pilots",
+        "Pilot Cities Programme",
+        "The second call opened on 5 September 2023.",
+        topics="pilot-cities",
+    )
     report = sync([docs_folder / "pilots.md"], settings)
     assert [Path(p).name for p in report.updated] == ["pilots.md"] and not report.deleted
     after = _store_ids(settings)

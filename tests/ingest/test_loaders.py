@@ -8,8 +8,16 @@ from tests.conftest import make_pdf, make_scanned_pdf, write_md
 
 
 def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
-    path = write_md(tmp_path, "lahti", "Lahti case study", "Lahti phased out coal in 2019.", topics="mobility",
-                    city="Lahti", country="Finland", audience="[mission-cities]")
+    path = write_md(
+        tmp_path,
+        "lahti",
+        "Lahti case study",
+        "Lahti phased out coal in 2019.",
+        topics="mobility",
+        city="Lahti",
+        country="Finland",
+        audience="[mission-cities]",
+    )
     doc = load(path)
     assert doc.kind == "markdown"
     assert doc.metadata["title"] == "Lahti case study"
@@ -20,8 +28,9 @@ def test_markdown_front_matter_becomes_metadata(tmp_path: Path) -> None:
 
 
 def test_pdf_gives_one_part_per_page_with_metadata(tmp_path: Path) -> None:
-    path = make_pdf(tmp_path / "guide.pdf", ["First page about twinning.", "Second page about pilots."],
-                    title="A PDF guide")
+    path = make_pdf(
+        tmp_path / "guide.pdf", ["First page about twinning.", "Second page about pilots."], title="A PDF guide"
+    )
     doc = load(path)
     assert [p.page for p in doc.parts] == [1, 2]
     assert "pilots" in doc.parts[1].text
@@ -44,7 +53,9 @@ def test_html_keeps_main_text_title_and_canonical(tmp_path: Path) -> None:
         <script>alert('x')</script></head><body><nav>Home | About</nav><main><h1>Capital Hub</h1>
         <p>The hub helps labelled cities find investors.</p><ul><li>Advice with the EIB</li></ul>
         <table><tr><th>Stream</th><th>Lead</th></tr><tr><td>Finance</td><td>BwB</td></tr></table></main>
-        <footer>Copyright</footer></body></html>""", encoding="utf-8")
+        <footer>Copyright</footer></body></html>""",
+        encoding="utf-8",
+    )
     doc = load(path)
     text = doc.parts[0].text
     assert doc.metadata["title"] == "Capital Hub"
@@ -63,13 +74,16 @@ def test_latin1_and_cp1252_text_is_decoded(tmp_path: Path) -> None:
     assert "€1.5 million" in load(cp).parts[0].text
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("empty.md", b"", "empty file"),
-    ("junk.md", bytes(range(256)) * 20, "binary data"),
-    ("bad.md", b"---\ntitle: [unclosed\n---\n# T\n\nSome body text here.\n", "front matter is not valid YAML"),
-    ("utf16.txt", "Text in another encoding entirely".encode("utf-16-le")[:-1] + b"\x81\x8d", "binary data"),
-    ("corrupt.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n", "corrupted or unreadable PDF"),
-])
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.md", b"", "empty file"),
+        ("junk.md", bytes(range(256)) * 20, "binary data"),
+        ("bad.md", b"---\ntitle: [unclosed\n---\n# T\n\nSome body text here.\n", "front matter is not valid YAML"),
+        ("utf16.txt", "Text in another encoding entirely".encode("utf-16-le")[:-1] + b"\x81\x8d", "binary data"),
+        ("corrupt.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n", "corrupted or unreadable PDF"),
+    ],
+)
 def test_bad_input_gets_a_named_reason(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)

@@ -30,11 +30,21 @@ def _ready(url: str) -> bool:
 def start_server(log: Path, threads: int = 1, max_tokens: int = 96) -> tuple[subprocess.Popen[bytes], str]:
     """Launch ``tests.support.openai_server``; returns the process and its base URL (``.../v1``) at once."""
     port = free_port()
-    command = [sys.executable, "-m", "tests.support.openai_server", "--port", str(port), "--threads", str(threads),
-               "--max-tokens", str(max_tokens)]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.support.openai_server",
+        "--port",
+        str(port),
+        "--threads",
+        str(threads),
+        "--max-tokens",
+        str(max_tokens),
+    ]
     with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT,
-                                   cwd=Path(__file__).resolve().parents[2])
+        process = subprocess.Popen(
+            command, stdout=sink, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2]
+        )
     return process, f"http://127.0.0.1:{port}/v1"
 
 

@@ -22,7 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from assistant import offline  # noqa: F401  (no hub look-ups when transformers loads)
+from assistant.core import offline  # noqa: F401  (no hub look-ups when transformers loads)
 
 MODEL_ID = "smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -53,8 +53,9 @@ class SmolLM2:
     def count(self, text: str) -> int:
         return len(self.tokenizer(text)["input_ids"])
 
-    def generate(self, messages: list[dict[str, str]], max_tokens: int, temperature: float,
-                 stop: threading.Event) -> tuple[Iterator[str], int]:
+    def generate(
+        self, messages: list[dict[str, str]], max_tokens: int, temperature: float, stop: threading.Event
+    ) -> tuple[Iterator[str], int]:
         """Text pieces as the model writes them, and the prompt's token count; ``stop`` ends generation early."""
         from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
@@ -62,12 +63,18 @@ class SmolLM2:
             def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> bool:
                 return stop.is_set()
 
-        inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
-                                                    return_dict=True)
+        inputs = self.tokenizer.apply_chat_template(
+            messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         sampling = {"do_sample": True, "temperature": temperature} if temperature > 0 else {"do_sample": False}
-        kwargs = dict(inputs, max_new_tokens=max_tokens, streamer=streamer,
-                      stopping_criteria=StoppingCriteriaList([_Stop()]), **sampling)
+        kwargs = dict(
+            inputs,
+            max_new_tokens=max_tokens,
+            streamer=streamer,
+            stopping_criteria=StoppingCriteriaList([_Stop()]),
+            **sampling,
+        )
 
         def run() -> None:
             with self.lock:
@@ -107,33 +114,56 @@ def create_app(model: SmolLM2, max_tokens_cap: int) -> FastAPI:
         limit = min(int(wanted), max_tokens_cap)
         stop = threading.Event()
         pieces, prompt_tokens = model.generate(_messages(body), limit, float(body.get("temperature") or 0.0), stop)
-        meta = {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "created": int(time.time()),
-                "model": body.get("model") or MODEL_ID}
+        meta = {
+            "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
+            "created": int(time.time()),
+            "model": body.get("model") or MODEL_ID,
+        }
         if body.get("stream"):
             usage = bool((body.get("stream_options") or {}).get("include_usage"))
-            return StreamingResponse(_events(model, pieces, meta, limit, prompt_tokens, usage, stop),
-                                     media_type="text/event-stream")
+            return StreamingResponse(
+                _events(model, pieces, meta, limit, prompt_tokens, usage, stop), media_type="text/event-stream"
+            )
         text = await run_in_threadpool("".join, pieces)
         completion = model.count(text)
-        return JSONResponse({
-            **meta, "object": "chat.completion",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": "length" if completion >= limit else "stop"}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion,
-                      "total_tokens": prompt_tokens + completion},
-        })
+        return JSONResponse(
+            {
+                **meta,
+                "object": "chat.completion",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "length" if completion >= limit else "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt_tokens + completion,
+                },
+            }
+        )
 
     return app
 
 
-def _events(model: SmolLM2, pieces: Iterator[str], meta: dict[str, Any], limit: int, prompt_tokens: int,
-            usage: bool, stop: threading.Event) -> Iterator[str]:
+def _events(
+    model: SmolLM2,
+    pieces: Iterator[str],
+    meta: dict[str, Any],
+    limit: int,
+    prompt_tokens: int,
+    usage: bool,
+    stop: threading.Event,
+) -> Iterator[str]:
     """The streamed completion as OpenAI sends it: a role chunk, content deltas, a finish chunk, [DONE]."""
     chunk = {**meta, "object": "chat.completion.chunk"}
     text = ""
     try:
-        yield _sse({**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
-                                          "finish_reason": None}]})
+        yield _sse(
+            {**chunk, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
+        )
         for piece in pieces:
             if piece:
                 text += piece
@@ -142,9 +172,17 @@ def _events(model: SmolLM2, pieces: Iterator[str], meta: dict[str, Any], limit: 
         finish = "length" if completion >= limit else "stop"
         yield _sse({**chunk, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
         if usage:
-            yield _sse({**chunk, "choices": [], "usage": {"prompt_tokens": prompt_tokens,
-                                                          "completion_tokens": completion,
-                                                          "total_tokens": prompt_tokens + completion}})
+            yield _sse(
+                {
+                    **chunk,
+                    "choices": [],
+                    "usage": {
+                        "prompt_tokens": prompt_tokens,
+                        "completion_tokens": completion,
+                        "total_tokens": prompt_tokens + completion,
+                    },
+                }
+            )
         yield _sse("[DONE]")
     finally:
         stop.set()

@@ -1,0 +1,82 @@
+"""What an answer is: the text with ``[n]`` markers, one citation per marker, the sources behind it, timings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.core.schema import SearchResult
+
+MODES = ("start", "explore", "draft")
+
+
+@dataclass
+class Citation:
+    """A numbered source of the answer: the passage (chunk) and the sentences of it the answer used."""
+
+    n: int
+    result: SearchResult
+    sentences: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.result.to_dict()
+        data.pop("rank", None)
+        data.pop("score", None)
+        return {"n": self.n, **data, "cited_sentences": list(self.sentences)}
+
+    title = property(lambda self: self.result.title)
+    source = property(lambda self: self.result.source)
+    page = property(lambda self: self.result.page)
+    section = property(lambda self: self.result.section)
+    date = property(lambda self: self.result.date)
+    text = property(lambda self: self.result.text)
+
+
+@dataclass
+class Reply:
+    question: str
+    mode: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    sources: list[SearchResult] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    standalone_question: str = ""
+    engine: str = "extractive"
+    notice: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reply as the CLI's ``ask --json`` contract names it."""
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
+            "mode": self.mode,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "sources": [s.to_dict() for s in self.sources],
+            "suggestions": list(self.suggestions),
+            "engine": self.engine,
+            "notice": self.notice,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }
+
+
+def cite_in_order(
+    picks: list[tuple[str, int, str]], passages: list[SearchResult]
+) -> tuple[list[tuple[str, int]], list[Citation]]:
+    """Number sources by first appearance: (answer text, passage index, supporting sentence) picks become
+    (answer text, n) pairs and one citation per n listing the sentences of its passage that the answer used."""
+    numbers: dict[int, int] = {}
+    citations: list[Citation] = []
+    numbered: list[tuple[str, int]] = []
+    for text, source, evidence in picks:
+        if source not in numbers:
+            numbers[source] = len(numbers) + 1
+            citations.append(Citation(numbers[source], passages[source]))
+        citation = citations[numbers[source] - 1]
+        if evidence not in citation.sentences:
+            citation.sentences.append(evidence)
+        numbered.append((text, citation.n))
+    return numbered, citations

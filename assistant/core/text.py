@@ -1,0 +1,223 @@
+"""Text utilities shared by chunking, BM25 and the answer engine: sentences, tokens, stems, accent folding."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "cf",
+    "approx",
+    "no",
+    "nr",
+    "st",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "fig",
+    "art",
+    "eur",
+    "ca",
+    "inc",
+    "ltd",
+    "co",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "p",
+    "pp",
+    "vol",
+    "ed",
+    "min",
+    "max",
+    "mt",
+    "kt",
+    "dept",
+    "est",
+    "u.s",
+    "z.b",
+    "bzw",
+    "ggf",
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9€£$])")
+_LIST_MARKER = re.compile(r"\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+# where an item starts in a list run into one line (a web page's <p>, a PDF's text layer): "1. A 2. B", "- A. - B"
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=\S)")
+_INLINE_BULLET = re.compile(r"\s•\s+|(?<=[.;:!?])\s+[-*]\s+(?=\S)")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here hers
+    him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
+    ours out over own same she should so some such than that the their theirs them then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with would you your
+    yours via per within across among upon whose shall may might must""".split()
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``; list items and table rows count as sentences of their own."""
+    sentences: list[str] = []
+    for line_block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n(?=\|)", text):
+        block = " ".join(line.strip() for line in line_block.splitlines() if line.strip())
+        if not block:
+            continue
+        if block.startswith("|"):
+            sentences.append(block)
+            continue
+        for item in _inline_items(block):
+            sentences.extend(_split_block(item))
+    return sentences
+
+
+def _inline_items(block: str) -> list[str]:
+    """A block cut before each item of a list run into one line. Numbers count as item markers only when they go
+    1, 2, 3 … from the block's start or a colon, so "In 2022, 100 cities" or "page 3." stays whole; dashes only
+    when the block opens with one and each follows a sentence's end."""
+    cuts: list[int] = []
+    expected = 1
+    for match in _INLINE_NUMBER.finditer(block):
+        if int(match.group(1)) != expected:
+            continue
+        if expected == 1 and block[: match.start()].strip() and not block[: match.start()].rstrip().endswith(":"):
+            continue
+        cuts.append(match.start())
+        expected += 1
+    if expected <= 2:
+        cuts = []
+    dashed = block.startswith(("- ", "* "))
+    cuts.extend(m.end() - len(m.group().lstrip()) for m in _INLINE_BULLET.finditer(block) if dashed or "•" in m.group())
+    bounds = sorted({0, *cuts, len(block)})
+    return [block[a:b].strip() for a, b in zip(bounds, bounds[1:]) if block[a:b].strip()]
+
+
+def _split_block(block: str) -> list[str]:
+    """A paragraph's sentences; abbreviations, initials and list markers do not end one."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(block):
+        candidate = block[start : match.start()].strip()
+        last_word = re.split(r"\s", candidate)[-1].rstrip(".").lower() if candidate else ""
+        if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word) or _LIST_MARKER.fullmatch(candidate):
+            continue
+        if candidate:
+            sentences.append(candidate)
+        start = match.end()
+    tail = block[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def is_list_item(sentence: str) -> bool:
+    """Whether a sentence is a list item: it opens with a bullet or a number ("- ", "• ", "2. ")."""
+    return bool(_BULLET.match(sentence))
+
+
+def strip_bullet(sentence: str) -> str:
+    """A list item without its bullet or number."""
+    return _BULLET.sub("", sentence, count=1)
+
+
+# Every code point ``unicodedata.combining`` flags (built once): a regular expression for those in the Basic
+# Multilingual Plane, which is fast, and a translation table for the rare others.
+_MARKS = [code for code in range(0x110000) if unicodedata.combining(chr(code))]
+_BMP_MARKS = re.compile("[" + "".join(re.escape(chr(code)) for code in _MARKS if code < 0x10000) + "]")
+_ASTRAL_MARKS = {code: None for code in _MARKS if code >= 0x10000}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: ``Malmö`` → ``malmo``, so users need not type diacritics. Search analyses every
+    sentence of its candidates, so this is kept fast (a per-character loop was most of a query's cost)."""
+    if text.isascii():
+        return text.lower()
+    folded = _BMP_MARKS.sub("", unicodedata.normalize("NFKD", text.lower()))
+    if folded and max(folded) > "\uffff":
+        folded = folded.translate(_ASTRAL_MARKS)
+    return folded.replace("ł", "l").replace("ø", "o")
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``fold(text)`` and, for each of its characters, the index of the character of ``text`` it came from, so a
+    match found in folded text can be cut from or quoted out of the text as written."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        folded = fold(char)
+        pieces.append(folded)
+        offsets.extend([index] * len(folded))
+    return "".join(pieces), offsets
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+
+
+def words(text: str) -> list[str]:
+    """Accent-folded lower-case word tokens; numbers keep their decimal point (``1.5``)."""
+    return _TOKEN.findall(fold(text))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def analyse(text: str) -> list[str]:
+    """Search terms: words minus stopwords, Porter-stemmed. Used identically for documents and queries."""
+    return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())])
+
+
+# Words that colour how a question is asked, not what it asks about.
+_FILLER_TERMS = frozenset(
+    analyse("actually exactly really basically precisely please kindly hello hi dear thank thanks regards")
+)
+
+
+def question_terms(question: str) -> list[str]:
+    """A question's search terms without the words that only colour how it is asked ("what does it actually
+    do?", "what exactly must we deliver?"): rare in documents, they would otherwise weigh like a topic."""
+    return [term for term in analyse(question) if term not in _FILLER_TERMS]
+
+
+def asking_part(message: str) -> str:
+    """The sentences of a message that ask (end in "?"), when it also states context: "We were not selected in
+    2022. How do we start?" asks nothing about 2022."""
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s.endswith("?")]
+    return " ".join(asking) if asking else message
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the given character spans (overlapping or not) each replaced by a space."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = f"{text[:start]} {text[end:]}"
+    return text

