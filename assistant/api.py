@@ -18,15 +18,15 @@ from assistant.answering.extractive import (
     refers_back,
     with_guide,
 )
-from assistant.answering.modes import MODES_HELP, render, render_abstention
+from assistant.answering.modes import render, render_abstention
 from assistant.answering.relevance import Evidence, assess, load_calibration, states_absence, unseen_names
-from assistant.answering.replies import MODES, Reply, cite_in_order
+from assistant.answering.replies import Reply, cite_in_order
 from assistant.answering.suggestions import suggest
 from assistant.core import offline  # noqa: F401
 from assistant.core.config import Settings, load_settings
 from assistant.core.languages import query_language
 from assistant.core.logbook import Logbook
-from assistant.core.schema import SearchResult
+from assistant.core.schema import Mode, SearchResult
 from assistant.core.text import analyse, asking_part, fold, question_terms
 from assistant.index.embeddings import get_embedder
 from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, Translate, WordTranslator
@@ -189,7 +189,7 @@ class Assistant:
     def ask(
         self,
         question: str,
-        mode: str = "explore",
+        mode: str = Mode.EXPLORE,
         conversation: Conversation | None = None,
         search_filter: SearchFilter | None = None,
     ) -> Reply:
@@ -203,13 +203,13 @@ class Assistant:
     def stream(
         self,
         question: str,
-        mode: str = "explore",
+        mode: str = Mode.EXPLORE,
         conversation: Conversation | None = None,
         search_filter: SearchFilter | None = None,
     ) -> Iterator[Reply]:
         """Yield growing partial replies (LLM engine) and finally the complete reply."""
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose from {', '.join(MODES)} ({MODES_HELP})")
+        if mode not in Mode.__members__.values():
+            raise ValueError(f"unknown mode {mode!r}; choose from {Mode.help()}")
         started = time.perf_counter()
         conversation = conversation if conversation is not None else Conversation()
         standalone = conversation.rewrite(question)

@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.core import offline  # noqa: F401
 from assistant.core.config import Settings, load_settings
+from assistant.core.schema import Mode, location
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -121,7 +122,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             _emit({"id": query_id, "query": query, "results": [r.to_dict() for r in results]})
             continue
         for r in results:
-            where = f"p. {r.page}" if r.page else (r.section or "")
+            where = r.location
             print(
                 f"{r.rank:>2}. [{r.score:.3f}] {r.title} ({where}) {r.date or ''}\n    {r.source}\n"
                 f"    {r.text[:240].replace(chr(10), ' ')}…\n"
@@ -141,10 +142,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _emit({"id": question_id, **reply.to_dict()})
             continue
         print(reply.answer)
-        if reply.citations and args.mode != "draft":  # a draft carries its own Sources list
+        if reply.citations and args.mode != Mode.DRAFT:  # a draft carries its own Sources list
             print("\nSources:")
             for c in reply.citations:
-                where = f"p. {c.page}" if c.page else (c.section or "")
+                where = location(c.page, c.section)
                 print(f"[{c.n}] {c.title}{f' ({where})' if where else ''}, {c.date or 'undated'}: {c.source}")
     return EXIT_OK
 
@@ -191,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="a cited answer, or an honest 'not in my sources'")
     ask.add_argument("question", nargs="?")
-    ask.add_argument("--mode", choices=["start", "explore", "draft"], default="explore")
+    ask.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.EXPLORE.value, help=Mode.help())
     ask.add_argument("--filter", action="append", metavar="KEY=VALUE")
     ask.add_argument("--index")
     ask.add_argument("--json", action="store_true")

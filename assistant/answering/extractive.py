@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.relevance import states_absence
-from assistant.core.schema import SearchResult
+from assistant.core.schema import Mode, SearchResult
 from assistant.core.text import analyse, fold, is_list_item, question_terms, split_sentences, strip_bullet, word_count
 from assistant.index.bm25 import BM25Index
 from assistant.index.embeddings import Embedder
@@ -194,7 +194,7 @@ class QuestionShape:
 
     def max_sentences(self, mode: str) -> int:
         """Length fits the question: short for a number or a date, longer for lists, steps and several asks."""
-        if mode == "start":
+        if mode == Mode.START:
             return 6
         base = 5 if self.wants_list else 3 if (self.wants_number or self.wants_date) else 4
         return base + min(2, self.parts - 1)
@@ -629,7 +629,7 @@ class ExtractiveComposer:
                 float(
                     (shape.wants_number and bool(_HAS_NUMBER.search(c.text)))
                     or (shape.wants_date and bool(_HAS_DATE.search(c.text)))
-                    or ((shape.wants_list or mode == "start") and c.is_item)
+                    or ((shape.wants_list or mode == Mode.START) and c.is_item)
                 )
                 for c in pool
             ]
@@ -657,7 +657,7 @@ class ExtractiveComposer:
         # "The sources do not give X" answers the question only when it is the best match and covers the question's
         # own terms (then the reply becomes a cited abstention); elsewhere it crowds out the sentences that answer.
         top_pick = int(np.argmax(scores))
-        steps = mode == "start" and shape.procedural
+        steps = mode == Mode.START and shape.procedural
         if steps or not (states_absence(pool[top_pick].text) and lexical[top_pick] >= ABSENCE_COVERAGE):
             # a list of first steps never includes "the sources do not say ...": that is not something to do
             discount = 0.0 if steps else ABSENCE_DISCOUNT

@@ -28,7 +28,7 @@ from assistant.answering.replies import Reply
 from assistant.answering.suggestions import suggest
 from assistant.core.config import Settings
 from assistant.core.languages import query_language
-from assistant.core.schema import SearchResult
+from assistant.core.schema import Mode, SearchResult
 from assistant.index.embeddings import get_embedder
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,9 @@ them.
 5. Write plain sentences in English: no headings, no greeting, no sign-off and no list of sources."""
 
 MODE_INSTRUCTIONS = {
-    "start": "Write 3 to 6 short sentences, one concrete first step each, in the order to take them.",
-    "explore": "Write a short overview in 2 to 5 sentences.",
-    "draft": "Write the body of a reply to a colleague's email in 2 to 5 sentences; the greeting, the source list "
+    Mode.START: "Write 3 to 6 short sentences, one concrete first step each, in the order to take them.",
+    Mode.EXPLORE: "Write a short overview in 2 to 5 sentences.",
+    Mode.DRAFT: "Write the body of a reply to a colleague's email in 2 to 5 sentences; the greeting, the source list "
     "and the sign-off are added for you.",
 }
 

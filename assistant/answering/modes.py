@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from assistant.answering.replies import Citation
+from assistant.core.schema import Mode, location
 
 SIGN_OFF = "Kind regards,\n[Your name]\n[Your team]"
 
@@ -31,7 +32,7 @@ def _flow(picks: list[tuple[str, int]], listed: list[bool]) -> str:
 def _sources_list(citations: list[Citation]) -> str:
     lines = []
     for c in citations:
-        where = f", p. {c.page}" if c.page else (f", section “{c.section.split(' > ')[-1]}”" if c.section else "")
+        where = f", {location(c.page, c.section)}" if c.page or c.section else ""
         lines.append(f"[{c.n}] {c.title}{where} ({c.date or 'undated'}): {c.source}")
     return "\n".join(lines)
 
@@ -55,10 +56,10 @@ def render(
     the picks that are list items or table rows, shown as a list when several follow each other."""
     note = "(Answer drawn from English sources.)\n\n" if foreign else ""
     listed = listed or [False] * len(picks)
-    if mode == "start" and steps:
+    if mode == Mode.START and steps:
         steps = "\n".join(f"{i}. {_sentence(text, n)}" for i, (text, n) in enumerate(picks, start=1))
         return f"{note}Here is where to start, step by step:\n\n{steps}"
-    if mode == "draft":
+    if mode == Mode.DRAFT:
         paragraphs: OrderedDict[int, list[tuple[tuple[str, int], bool]]] = OrderedDict()
         paragraphs.setdefault(-1, []).append((picks[0], listed[0]))
         for pick, is_item in zip(picks[1:], listed[1:]):
@@ -75,7 +76,7 @@ def render(
             f"{_sources_list(citations)}\n\n{SIGN_OFF}"
         )
     overview = _flow(picks, listed)
-    more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == "explore" else ""
+    more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == Mode.EXPLORE else ""
     return f"{note}{overview}" + (f"\n\nYou could also ask:\n{more}" if more else "")
 
 
@@ -106,13 +107,10 @@ def render_abstention(
             core += " Nearby, they cover: " + "; ".join(f"“{t}”" for t in nearby[:3]) + "."
     ask = ("\n\nQuestions I can answer:\n" + "\n".join(f"- {q}" for q in suggestions[:3])) if suggestions else ""
     listed = f"\n\nSources:\n{_sources_list(sources)}" if sources else ""
-    if mode == "draft":
+    if mode == Mode.DRAFT:
         return (
             f"Dear colleague,\n\nThank you for your message. {core} We suggest checking with the NetZeroCities "
             f"team or your city's NetZeroCities advisor, who can give a definitive answer.{ask}{listed}"
             f"\n\n{SIGN_OFF}"
         )
     return core + ask
-
-
-MODES_HELP = "start: first steps for city staff; explore: overview and next questions; draft: an email reply"

@@ -7,8 +7,6 @@ from typing import Any
 
 from assistant.core.schema import SearchResult
 
-MODES = ("start", "explore", "draft")
-
 
 @dataclass
 class Citation:

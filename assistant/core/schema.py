@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 # Metadata keys a chunk may carry; Chroma stores scalars and lists of strings, and drops empty values.
@@ -94,6 +95,11 @@ class SearchResult:
     section = property(lambda self: self.chunk.metadata.get("section"))
     date = property(lambda self: self.chunk.metadata.get("date"))
 
+    @property
+    def location(self) -> str:
+        """Page or section, as citations show it."""
+        return location(self.page, self.section)
+
     def to_dict(self) -> dict[str, Any]:
         """The search result as the CLI's JSON contract names it."""
         return {
@@ -111,3 +117,38 @@ class SearchResult:
             "city": self.chunk.metadata.get("city"),
             "country": self.chunk.metadata.get("country"),
         }
+
+
+class Mode(StrEnum):
+    """How a reply is shaped: the same engine answers, each mode for one kind of user (see docs/users)."""
+
+    START = "start"
+    EXPLORE = "explore"
+    DRAFT = "draft"
+
+    @property
+    def label(self) -> str:
+        """The mode as the UI's choice names it."""
+        return _MODE_LABELS[self]
+
+    @classmethod
+    def help(cls) -> str:
+        """One line on every mode, for usage errors and ``--help``."""
+        return "; ".join(f"{mode.value}: {mode.label.split(': ', 1)[1]}" for mode in cls)
+
+
+_MODE_LABELS = {
+    Mode.START: "Start: first steps for a city",
+    Mode.EXPLORE: "Explore: overview and next questions",
+    Mode.DRAFT: "Draft: a reply to an email",
+}
+
+
+def location(page: Any, section: Any) -> str:
+    """Where in its document a passage is, as every citation shows it: "p. 12", or the last heading of its section
+    path as "section “Call 1”"; empty when neither is known."""
+    if page:
+        return f"p. {page}"
+    if section:
+        return f"section “{str(section).split(' > ')[-1]}”"
+    return ""

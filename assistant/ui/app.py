@@ -14,6 +14,7 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.core.config import Settings
+from assistant.core.schema import Mode
 from assistant.ui.auth import credentials
 from assistant.ui.cards import EMPTY as NO_SOURCES
 from assistant.ui.cards import sources_html
@@ -67,9 +68,9 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
 
         with tabs, gr.Tab("Assistant", id="assistant"), gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
-                mode = gr.Radio(MODE_CHOICES, value="explore", label="Mode", elem_id="nz-mode")
+                mode = gr.Radio(MODE_CHOICES, value=Mode.EXPLORE.value, label="Mode", elem_id="nz-mode")
                 with gr.Row():
-                    starters = [gr.Button(q, size="sm", variant="secondary") for q in STARTERS["explore"]]
+                    starters = [gr.Button(q, size="sm", variant="secondary") for q in STARTERS[Mode.EXPLORE]]
                 chat = gr.HTML(conversation_html([]), elem_id="nz-chat", autoscroll=True)
                 with gr.Row():
                     question = gr.Textbox(
@@ -155,8 +156,11 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
 
         def on_mode(chosen: str, chat_session: ChatSession) -> list[Any]:
             last = chat_session.turns[-1] if chat_session.turns else None
-            text = last.reply.answer if last and last.done and last.reply and last.mode == "draft" else ""
-            return [*(gr.update(value=q) for q in STARTERS[chosen]), gr.update(visible=chosen == "draft", value=text)]
+            text = last.reply.answer if last and last.done and last.reply and last.mode == Mode.DRAFT else ""
+            return [
+                *(gr.update(value=q) for q in STARTERS[Mode(chosen)]),
+                gr.update(visible=chosen == Mode.DRAFT, value=text),
+            ]
 
         mode.change(on_mode, [mode, chat_state], [*starters, draft])
 
@@ -183,7 +187,7 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
                     chat_session,
                 ]
             last = chat_session.turns[-1]
-            drafted = last.reply.answer if last.reply is not None and last.mode == "draft" else gr.skip()
+            drafted = last.reply.answer if last.reply is not None and last.mode == Mode.DRAFT else gr.skip()
             yield [gr.skip(), gr.skip(), gr.skip(), drafted, _answer_choices(chat_session), chat_session]
 
         ask_outputs = [chat, sources, question, draft, rated, chat_state]

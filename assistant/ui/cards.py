@@ -45,7 +45,7 @@ def facts(result: SearchResult) -> list[str]:
     """What a source is, on its card and in exports: type, city and country, date, page or section."""
     meta = result.chunk.metadata
     place = ", ".join(str(meta[k]) for k in ("city", "country") if meta.get(k))
-    where = f"p. {result.page}" if result.page else (f"section: {result.section}" if result.section else "")
+    where = result.location
     shown = (str(meta.get("doc_type") or "document"), place, str(result.date or "undated"), where)
     return [fact for fact in shown if fact]
 

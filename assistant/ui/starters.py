@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-MODE_CHOICES = [
-    ("Start: first steps for a city", "start"),
-    ("Explore: overview and next questions", "explore"),
-    ("Draft: a reply to an email", "draft"),
-]
+from assistant.core.schema import Mode
 
-STARTERS: dict[str, tuple[str, ...]] = {
-    "start": (
+MODE_CHOICES = [(mode.label, mode.value) for mode in Mode]
+
+STARTERS: dict[Mode, tuple[str, ...]] = {
+    Mode.START: (
         "We are a mid-sized city outside the 112. How do we start working towards climate neutrality?",
         "How do we set up a transition team?",
         "How do we build an emissions baseline?",
     ),
-    "explore": (
+    Mode.EXPLORE: (
         "What is a Climate City Contract?",
         "What does the Mission Label give a city?",
         "Which cities in Poland are Mission Cities?",
     ),
-    "draft": (
+    Mode.DRAFT: (
         "Can we still join the Pilot Cities programme, and how large are the grants?",
         "How long does the Twinning Learning Programme take?",
         "Who reviews a Climate City Contract?",

@@ -14,7 +14,7 @@ def test_a_card_shows_title_type_place_date_section_link_and_highlight() -> None
     )
     assert 'id="nz-src-0-1"' in card and '<span class="nz-n">[1]</span>' in card
     assert "Pilot Cities Programme" in card
-    assert "guidance · Lahti, Finland · 2024-05-01 · section: Overview" in card
+    assert "guidance · Lahti, Finland · 2024-05-01 · section “Overview”" in card
     assert '<a href="https://example.org/pilots" target="_blank" rel="noopener noreferrer">' in card
     assert '<mark class="nz-hl">Grants were €1 million per pilot.</mark>' in card
 
