@@ -13,9 +13,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
+from assistant.core.accounts import credentials
 from assistant.core.config import Settings
 from assistant.core.schema import Mode
-from assistant.ui.auth import credentials
 from assistant.ui.cards import EMPTY as NO_SOURCES
 from assistant.ui.cards import sources_html
 from assistant.ui.export import exports_dir, write_conversation, write_log_csv

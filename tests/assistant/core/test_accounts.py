@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.accounts import Role, accounts, credentials, is_admin
 from assistant.core.config import Settings
-from assistant.ui.auth import credentials
 
 
 def test_no_credentials_means_no_login(settings: Settings) -> None:
@@ -31,3 +31,17 @@ def test_a_missing_or_bad_auth_file_is_named(settings: Settings, tmp_path: Path)
     bad.write_text("ok:pw\nnobody\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad\.txt, line 2"):
         credentials(settings.with_overrides(auth_file=str(bad)))
+
+
+def test_a_last_part_naming_a_role_is_the_role(settings: Settings) -> None:
+    configured = settings.with_overrides(auth="ana:one:admin,ben:two:user,carla:pw:with:colons")
+    found = {a.user: a for a in accounts(configured)}
+    assert (found["ana"].password, found["ana"].role) == ("one", Role.ADMIN)
+    assert (found["ben"].password, found["ben"].role) == ("two", Role.USER)
+    assert (found["carla"].password, found["carla"].role) == ("pw:with:colons", Role.USER)
+    assert is_admin(configured, "ana") and not is_admin(configured, "ben") and not is_admin(configured, None)
+
+
+def test_a_role_alone_is_not_a_password(settings: Settings) -> None:
+    with pytest.raises(ValueError, match="expected user:password"):
+        accounts(settings.with_overrides(auth="ana::admin"))
