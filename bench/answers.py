@@ -1,10 +1,13 @@
-"""Answer quality of the default (extractive) engine on the gold set, and on questions over real contracts.
+"""Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
+set (held out: read it once, at the end), its development half, the gold set on the shipped corpus, and the older
+questions over five real contracts.
 
-Prints: share of answerable questions answered with all expected facts and valid citations; abstention on
-unanswerable questions; false abstentions; answers with an invalid citation; latency p50/p95 per question.
+Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
+in other languages); abstention on unanswerable questions; false abstentions; answers with an invalid citation;
+latency p50/p95 per question.
 
-    .venv/bin/python bench/answers.py                 # shipped corpus (index: data/index, built if missing)
-    .venv/bin/python bench/answers.py --realdocs      # also 20 questions over five real contracts
+    .venv/bin/python bench/answers.py                 # every row (real documents read from ../shared/realdocs)
+    .venv/bin/python bench/answers.py --skip-test     # while tuning: never look at the test half
 """
 
 from __future__ import annotations
@@ -20,10 +23,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from assistant.api import Assistant  # noqa: E402
 from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
-from bench.gold import REALDOCS_QUESTIONS, Question, citations_valid, doc_hit, facts_found, load_questions  # noqa: E402
+from bench.gold import (
+    DEV_QUESTIONS,
+    REALDOCS,
+    REALDOCS_QUESTIONS,
+    TEST_QUESTIONS,
+    Question,
+    citations_valid,
+    doc_hit,
+    facts_found,
+    load_questions,
+)  # noqa: E402
 from ingest.indexer import sync  # noqa: E402
 
-REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs" / "ccc_markdown"
+CONTRACTS = REALDOCS / "ccc_markdown"
 CACHE = PROJECT_ROOT / "bench" / ".cache"
 
 
@@ -95,31 +108,46 @@ def corpus_settings() -> Settings:
     return settings
 
 
-def realdocs_settings(questions: list[Question]) -> Settings:
+def contracts_settings(questions: list[Question]) -> Settings:
     settings = load_settings(index=CACHE / "realdocs-answers-index", dense_models=("minilm",))
-    files = sorted({REALDOCS / f"{d}.md" for q in questions for d in q.doc_ids})
+    files = sorted({CONTRACTS / f"{d}.md" for q in questions for d in q.doc_ids})
     sync(files, settings)
+    return settings
+
+
+def realdocs_settings(questions: list[Question]) -> Settings:
+    """One index (default settings) over every document of the development and test halves, as a user's library
+    of their own plans would be: a question must find its document among the others."""
+    settings = load_settings(index=CACHE / "eval-index")
+    every = load_questions([DEV_QUESTIONS, TEST_QUESTIONS])
+    report = sync(sorted({REALDOCS / q.doc for q in every}), settings)
+    if report.failed:
+        raise SystemExit(f"real documents failed to index: {report.failed}")
     return settings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--realdocs", action="store_true", help="also evaluate on real Climate City Contracts")
+    parser.add_argument("--skip-test", action="store_true", help="leave out the held-out test half (while tuning)")
     parser.add_argument("--failures", action="store_true", help="print every miss on stderr")
     args = parser.parse_args()
-    questions = load_questions()
+    if REALDOCS.is_dir():
+        dev, test = load_questions([DEV_QUESTIONS]), load_questions([TEST_QUESTIONS])
+        real = Assistant(realdocs_settings(dev + test))
+        if not args.skip_test:
+            print_table("Real documents, test half (held out; eval/test)", evaluate(real, test, args.failures))
+        print_table("Real documents, development half (eval/dev)", evaluate(real, dev, args.failures))
+    else:
+        print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(
-        "Shipped corpus, gold set (default extractive engine)",
-        evaluate(Assistant(corpus_settings()), questions, args.failures),
+        "Shipped corpus, gold set (regression check)",
+        evaluate(Assistant(corpus_settings()), load_questions(), args.failures),
     )
-    if args.realdocs:
-        if not REALDOCS.is_dir() or not REALDOCS_QUESTIONS.is_file():
-            print("\n(realdocs or eval/realdocs/questions.jsonl missing: skipped)")
-            return
-        real = load_questions([REALDOCS_QUESTIONS])
+    if CONTRACTS.is_dir():
+        contracts = load_questions([REALDOCS_QUESTIONS])
         print_table(
-            "Real contracts (eval/realdocs/questions.jsonl)",
-            evaluate(Assistant(realdocs_settings(real)), real, args.failures),
+            "Real contracts, earlier set (eval/realdocs)",
+            evaluate(Assistant(contracts_settings(contracts)), contracts, args.failures),
         )
 
 

@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.answering.extractive import candidates, sentence_vectors  # noqa: E402
 from assistant.answering.relevance import CALIBRATION_PATH, update_calibration  # noqa: E402
+from assistant.answering.sentences import candidates, sentence_vectors  # noqa: E402
 from assistant.api import ANSWER_PASSAGES, Assistant  # noqa: E402
 from assistant.index.embeddings import get_embedder  # noqa: E402
 from assistant.query.conversation import standalone  # noqa: E402

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.core.schema import Chunk, date_number
-from assistant.core.text import split_sentences, word_count
+from assistant.core.text import is_list_item, split_sentences, word_count
 from ingest.cleaning import clean_text, running_lines_across_pages
 from ingest.loaders import LoadedDocument
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")
 
 
 # Bump when chunking logic changes, so the next sync re-chunks every file (vectors of unchanged text are reused).
@@ -64,7 +63,7 @@ def _blocks(text: str) -> list[tuple[str, str]]:
             flush()
             blocks.append(("heading", stripped))
             continue
-        line_kind = "table" if stripped.startswith("|") else "list" if _LIST_ITEM.match(stripped) else "paragraph"
+        line_kind = "table" if stripped.startswith("|") else "list" if is_list_item(stripped) else "paragraph"
         if kind and (line_kind != kind and not (kind == "list" and line_kind == "paragraph")):
             flush()
         kind = kind or line_kind

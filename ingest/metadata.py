@@ -10,21 +10,13 @@ from typing import Any
 
 import yaml
 
-from assistant.core.text import fold, words
+from assistant.core.languages import query_language
+from assistant.core.text import fold
 from assistant.core.vocabulary import vocabulary
 from ingest.errors import LoadError
 
 SIDECAR_SUFFIX = ".meta.yaml"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-
-_LANG_STOPWORDS = {
-    "en": {"the", "and", "of", "to", "is", "in", "for", "with", "that", "on"},
-    "de": {"der", "die", "und", "das", "ist", "mit", "fur", "den", "von", "zu"},
-    "fr": {"le", "la", "les", "et", "des", "est", "pour", "une", "dans", "du"},
-    "es": {"el", "los", "las", "y", "que", "del", "para", "una", "con", "por"},
-    "it": {"il", "di", "che", "della", "per", "una", "sono", "gli", "con", "delle"},
-    "pl": {"i", "w", "na", "sie", "do", "jest", "oraz", "z", "dla", "przez"},
-}
 
 
 def split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str]:
@@ -73,11 +65,8 @@ def iso_date(value: Any) -> str:
 
 
 def detect_language(text: str) -> str:
-    """The most likely of en/de/fr/es/it/pl by stopword counts; ``en`` when there is too little to tell."""
-    tokens = words(text[:20000])
-    counts = {lang: sum(1 for t in tokens if t in stop) for lang, stop in _LANG_STOPWORDS.items()}
-    best = max(counts, key=counts.get)
-    return best if counts[best] >= 5 else "en"
+    """The language of a document, read from its opening (the one detector: ``assistant.core.languages``)."""
+    return query_language(text[:5000])
 
 
 @lru_cache(maxsize=1)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.extractive import clean_sentence
 from assistant.answering.replies import Citation, cite_in_order
+from assistant.answering.sentences import clean_sentence
 from assistant.core.schema import SearchResult
 from assistant.core.text import split_sentences, strip_bullet
 from assistant.index.embeddings import Embedder

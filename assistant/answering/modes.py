@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from assistant.answering.replies import Citation
 from assistant.core.schema import Mode, location
 
@@ -16,17 +14,11 @@ def _sentence(text: str, n: int) -> str:
     return f"{text} [{n}]"
 
 
-def _flow(picks: list[tuple[str, int]], listed: list[bool]) -> str:
-    """Sentences as prose, but two or more list items or table rows in a row as a bulleted list of their own."""
-    blocks: list[list[str]] = []
-    bulleted: list[bool] = []
-    for i, (text, n) in enumerate(picks):
-        in_run = listed[i] and ((i > 0 and listed[i - 1]) or (i + 1 < len(picks) and listed[i + 1]))
-        if not blocks or bulleted[-1] != in_run:
-            blocks.append([])
-            bulleted.append(in_run)
-        blocks[-1].append(f"- {_sentence(text, n)}" if in_run else _sentence(text, n))
-    return "\n\n".join(("\n" if is_list else " ").join(block) for block, is_list in zip(blocks, bulleted))
+def _lead_and_points(picks: list[tuple[str, int]], lead: int) -> str:
+    """The sentences that answer as an opening paragraph, then every supporting point as a bullet, each cited."""
+    opening = " ".join(_sentence(text, n) for text, n in picks[:lead])
+    points = "\n".join(f"- {_sentence(text, n)}" for text, n in picks[lead:])
+    return f"{opening}\n\n{points}" if points else opening
 
 
 def _sources_list(citations: list[Citation]) -> str:
@@ -48,25 +40,18 @@ def render(
     citations: list[Citation],
     suggestions: list[str],
     foreign: bool = False,
+    lead: int = 1,
     steps: bool = True,
-    listed: list[bool] | None = None,
 ) -> str:
-    """The answer text for ``mode`` from (sentence, citation number) picks; every sentence keeps its ``[n]``.
-    ``steps`` is false when a city officer's question asks for a fact rather than a way forward; ``listed`` marks
-    the picks that are list items or table rows, shown as a list when several follow each other."""
+    """The answer text for ``mode`` from (sentence, citation number) picks, the first ``lead`` of which answer the
+    question and open the reply; the rest follow as supporting points. Every sentence keeps its ``[n]``. In
+    ``start`` mode a question asking for a way forward (``steps``) gets the picks as numbered steps."""
     note = "(Answer drawn from English sources.)\n\n" if foreign else ""
-    listed = listed or [False] * len(picks)
     if mode == Mode.START and steps:
         steps = "\n".join(f"{i}. {_sentence(text, n)}" for i, (text, n) in enumerate(picks, start=1))
         return f"{note}Here is where to start, step by step:\n\n{steps}"
+    body = _lead_and_points(picks, lead)
     if mode == Mode.DRAFT:
-        paragraphs: OrderedDict[int, list[tuple[tuple[str, int], bool]]] = OrderedDict()
-        paragraphs.setdefault(-1, []).append((picks[0], listed[0]))
-        for pick, is_item in zip(picks[1:], listed[1:]):
-            paragraphs.setdefault(pick[1], []).append((pick, is_item))
-        body = "\n\n".join(
-            _flow([p for p, _ in paragraph], [i for _, i in paragraph]) for paragraph in paragraphs.values()
-        )
         as_of = _as_of(citations)
         dated = (
             f"\n\nThis reflects our sources as of {as_of}; please check the linked pages for updates." if as_of else ""
@@ -75,9 +60,8 @@ def render(
             f"Dear colleague,\n\nThank you for your message. {body}{dated}\n\nSources:\n"
             f"{_sources_list(citations)}\n\n{SIGN_OFF}"
         )
-    overview = _flow(picks, listed)
     more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == Mode.EXPLORE else ""
-    return f"{note}{overview}" + (f"\n\nYou could also ask:\n{more}" if more else "")
+    return f"{note}{body}" + (f"\n\nYou could also ask:\n{more}" if more else "")
 
 
 def render_abstention(
@@ -87,14 +71,10 @@ def render_abstention(
     suggestions: list[str],
     quote: str = "",
     sources: list[Citation] | None = None,
-    missing: str = "",
 ) -> str:
     """A plain "my sources do not cover this", what they do cover nearby, and questions that can be answered.
-    With ``quote``, the cited sentences closest to an answer: where the sources say the information is missing, or,
-    with ``missing``, what they say on the topic without the kind of value (an amount, a date) that was asked for."""
-    if quote and missing:
-        core = f"I did not find the {missing} you ask for in the passages that match your question. Closest: {quote}"
-    elif quote:
+    With ``quote``, the cited sentences that come closest: what the sources do say on the topic."""
+    if quote:
         core = f"My sources do not give a definite answer to this. What they say: {quote}"
     elif off_topic:
         core = (

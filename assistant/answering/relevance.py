@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.schema import SearchResult
-from assistant.core.text import analyse, question_terms
+from assistant.core.text import analyse, capitalised_names, question_terms
 from assistant.index.bm25 import BM25Index
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
@@ -126,16 +126,13 @@ def states_absence(sentence: str) -> bool:
     return bool(_ABSENCE.search(sentence))
 
 
-_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'][A-Za-zÀ-ÿ]+)?)\b")
-
-
 def unseen_names(question: str, bm25: BM25Index | None) -> list[str]:
     """Capitalised names in the question (not its first word) that no indexed passage ever mentions: the corpus
     cannot know about them, so any answer would be about something else."""
     if bm25 is None or not len(bm25):
         return []
     unseen = []
-    for name in _NAME.findall(question.strip()):
+    for name in (word for run in capitalised_names(question.strip()) for word in run.split()):
         stems = analyse(name)
         if stems and not any(stem in bm25.vocab for stem in stems):
             unseen.append(name)

@@ -60,7 +60,7 @@ _ABBREVIATIONS = {
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9€£$])")
 _LIST_MARKER = re.compile(r"\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_BULLET = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+")
 # where an item starts in a list run into one line (a web page's <p>, a PDF's text layer): "1. A 2. B", "- A. - B"
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=\S)")
 _INLINE_BULLET = re.compile(r"\s•\s+|(?<=[.;:!?])\s+[-*]\s+(?=\S)")
@@ -187,9 +187,13 @@ def analyse(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())])
 
 
-# Words that colour how a question is asked, not what it asks about.
+# Words that colour how a question is asked, or phrase the request, not what it asks about ("how big a cut",
+# "tell me about", "give an overview of").
 _FILLER_TERMS = frozenset(
-    analyse("actually exactly really basically precisely please kindly hello hi dear thank thanks regards")
+    analyse(
+        "actually exactly really basically precisely please kindly hello hi dear thank thanks regards "
+        "big large much many tell explain describe give show know overview summary information info details"
+    )
 )
 
 
@@ -221,3 +225,32 @@ def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
     for start, end in reversed(merged):
         text = f"{text[:start]} {text[end:]}"
     return text
+
+
+# A capitalised word, or a run of them ("Climate City Contract", "Research & Innovation"): a name of a place,
+# programme, body or person. The one pattern for names in the code.
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’-]*(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’-]*)*")
+
+
+def capitalised_spans(text: str, with_first: bool = True) -> list[tuple[int, int, str]]:
+    """(start, end, name) for every run of capitalised words; ``with_first=False`` leaves out the capital a
+    sentence opens with ("What does Lahti plan?" names only Lahti)."""
+    spans = []
+    for match in _CAPITALISED.finditer(text):
+        start, name = match.start(), match.group(0)
+        opens_sentence = not text[:start].strip() or text[:start].rstrip()[-1] in '.?!:"“('
+        if opens_sentence and not with_first:
+            first, _, rest = name.partition(" ")
+            if not rest.strip():
+                continue
+            start, name = start + len(first) + 1 + (len(rest) - len(rest.lstrip())), rest.strip()
+            if name.startswith("& "):
+                continue
+        spans.append((start, start + len(name), name.rstrip("'’")))
+    return spans
+
+
+def capitalised_names(text: str, with_first: bool = False) -> list[str]:
+    """The capitalised names of ``text`` in order (see :func:`capitalised_spans`), possessive 's removed."""
+    names = [name for _, _, name in capitalised_spans(text, with_first)]
+    return [name[:-2] if name.endswith(("'s", "’s")) else name for name in names]

@@ -10,28 +10,7 @@ import re
 from enum import Enum
 
 from assistant.core.text import analyse
-
-_MONEY_ASK = re.compile(
-    r"\b(money|budget|costs?|grants?|funding|fund(ed|s)?|spend|spent|paid|"
-    r"invest(ment|ments)? (total|plan|needs?|needed|amount)|total investment|euros?|worth|price|"
-    r"combien (d'argent|co[uû]te)|wie viel geld|was kostet|cu[aá]nto (dinero|cuesta|cost[oó])|quanto (costa|vale)|"
-    r"ile (kosztuje|pieni[eę]dzy))\b",
-    re.I,
-)
-_MONEY_QUANTITY = re.compile(
-    r"\b(how (much|big|large)|what (was|is) the (size|amount|value)|size of|amount of|exact|total|combien|wie viel|"
-    r"wie hoch|cu[aá]nto|quanto|ile|(what|which|quel(le)?|welche[sn]?|qu[eé]|quale|jaki)\s+(\w+\s+){0,3}?"
-    r"(budget|presupuesto|bud[zż]et|haushalt|amount|sum|grant|costs?(?!-)|prices?))\b",
-    re.I,
-)
-_COUNT_ASK = re.compile(
-    r"\b(how many|how much|number of|combien|wie viele?|cu[aá]nt[oa]s?|quant[ie]|quanto|ilu|ile)\b", re.I
-)
-_DATE_ASK = re.compile(
-    r"\b(when|what year|which year|what date|since when|by when|how long|quand|en quelle ann[eé]e|wann|seit wann|"
-    r"cu[aá]ndo|en qu[eé] a[nñ]o|quando|in che anno|kiedy|w kt[oó]rym roku)\b",
-    re.I,
-)
+from assistant.query.cues import cue_at, has_cue
 
 _MONEY = re.compile(
     r"[€£$]\s?\d|\d\s?(€|eur\b|euros?\b|k?sek\b|dkk\b|pln\b|z[lł]\b|kr\b|czk\b|huf\b|ron\b|chf\b|nok\b|"
@@ -75,19 +54,15 @@ class AnswerType(Enum):
     DATE = "date"
 
     @classmethod
-    def asked_by(cls, question: str) -> "AnswerType":
+    def asked_by(cls, question: str) -> AnswerType:
         """The type of the first value the question asks for: "how many" is a count, "how much funding" an
-        amount of money, "when" a date."""
-        question = re.sub(r"\s*\([^)]*\)\s*$", "", question)  # context a follow-up carried over is not the ask
-        asks: list[tuple[int, int, AnswerType]] = []
-        quantity = _MONEY_QUANTITY.search(question)
-        if quantity and _MONEY_ASK.search(question):
-            asks.append((quantity.start(), 0, cls.MONEY))  # "how much funding": money, before a plain quantity
-        for priority, (kind, pattern) in enumerate(((cls.COUNT, _COUNT_ASK), (cls.DATE, _DATE_ASK)), start=1):
-            match = pattern.search(question)
-            if match:
-                asks.append((match.start(), priority, kind))
-        return min(asks)[2] if asks else cls.ANY
+        amount of money, "when" a date (cue words: ``cues.yaml``)."""
+        question = _without_carried_context(question)
+        count, date = cue_at("count", question), cue_at("date", question)
+        if has_cue("money", question) and (count is not None or has_cue("quantity", question)):
+            return cls.MONEY
+        asks = [(at, kind) for at, kind in ((count, cls.COUNT), (date, cls.DATE)) if at is not None]
+        return min(asks, key=lambda ask: ask[0])[1] if asks else cls.ANY
 
     def held_by(self, sentence: str) -> bool:
         """Whether ``sentence`` states a value of this type (always true for ANY)."""
@@ -101,9 +76,26 @@ class AnswerType(Enum):
         return True
 
 
+def _without_carried_context(question: str) -> str:
+    """A question without the context a follow-up carried over in brackets at its end: that is not the ask."""
+    if question.rstrip().endswith(")") and "(" in question:
+        return question[: question.rindex("(")].rstrip()
+    return question
+
+
+def asks_how(question: str) -> bool:
+    """Whether a question asks for a way forward ("how do we start?", "what are the steps?")."""
+    return has_cue("procedural", _without_carried_context(question))
+
+
+def wants_list(question: str) -> bool:
+    """Whether a question asks for several things ("which cities ...?", "what are the steps ...?")."""
+    return has_cue("list", _without_carried_context(question))
+
+
 def years_named(question: str) -> set[str]:
     """The years a question asks about ("in 1995", "the 2030 target"), without context a follow-up carried over."""
-    question = re.sub(r"\s*\([^)]*\)\s*$", "", question)
+    question = _without_carried_context(question)
     return {match.group(0) for match in _YEAR.finditer(question)}
 
 

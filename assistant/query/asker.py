@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.core.text import fold, without_spans
+from assistant.core.text import capitalised_spans, fold, without_spans
 
 # A clause in which the asker describes themselves ("we are a town of 60,000 in Portugal", "I work for the city of
 # Kalmar", "our town, Tartu,"), in English and the five other languages questions come in; it runs to the end of its
@@ -30,16 +30,15 @@ _ABOUT_US = re.compile(
     r"et|und|y|e|i|oraz)\b)[^.?!;])*)",
     re.I,
 )
-_NAME = re.compile(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'-]*")
 
 
 def own_names(message: str) -> set[str]:
     """Capitalised names that only appear where the asker describes themselves ("Kalmar", "Portugal")."""
     spans = [m.span("rest") for m in _ABOUT_US.finditer(message)]
     inside, outside = set(), set()
-    for match in _NAME.finditer(message):
-        in_span = any(start <= match.start() < end for start, end in spans)
-        (inside if in_span else outside).add(match.group(0))
+    for name_start, _, name in capitalised_spans(message):
+        in_span = any(start <= name_start < end for start, end in spans)
+        (inside if in_span else outside).add(name)
     mentioned_elsewhere = {fold(w) for w in outside}
     return {w for w in inside if fold(w) not in mentioned_elsewhere}
 

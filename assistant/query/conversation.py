@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.text import STOPWORDS, fold, words
+from assistant.core.text import STOPWORDS, capitalised_names, fold, words
 
 _WHAT_ABOUT = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?:for|in)?\s*(?P<y>[^?]{2,40}?)\s*\?\s*$"
@@ -129,9 +129,8 @@ _GENERIC = STOPWORDS | {
 
 def _entities(text: str) -> list[str]:
     """Capitalised names in a question (cities, programmes), in order, without a possessive 's."""
-    found = re.findall(r"\b[A-ZÀ-ÖØ-Þ][\wÀ-ÿ-]+(?:\s+(?:&\s+)?[A-ZÀ-ÖØ-Þ][\wÀ-ÿ-]+)*", text)
     names = []
-    for name in found:
+    for name in capitalised_names(text, with_first=True):
         parts = name.split()
         while parts and parts[0] in _QUESTION_WORDS:
             parts.pop(0)

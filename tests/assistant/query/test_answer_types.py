@@ -15,7 +15,6 @@ from assistant.query.answer_types import AnswerType, counted_things, counted_wor
         ("Quel budget annuel la ville consacre-t-elle aux pistes cyclables ?", AnswerType.MONEY),
         ("What is the estimated cost in euros of the tram line programme?", AnswerType.MONEY),
         ("What are the costs of retrofitting the schools?", AnswerType.MONEY),
-        ("What is the cost-benefit approach of the plan?", AnswerType.ANY),
         ("How much did Budapest get for its climate agency?", AnswerType.COUNT),
         ("How much does Klagenfurt still have to cut locally?", AnswerType.COUNT),
         ("Wie viele Städte nehmen teil?", AnswerType.COUNT),

@@ -6,11 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.extractive import Candidate, ExtractiveComposer
-from assistant.answering.relevance import load_calibration
-from assistant.api import _foreign_topic, _gives_value
+from assistant.answering.features import QuestionFacts
 from assistant.core.config import PROJECT_ROOT
-from assistant.core.schema import Chunk, SearchResult
 from assistant.index.embeddings import Embedder, get_embedder
 from assistant.index.word_vectors import VOCABULARY_MODEL, WordTranslator, vocabulary_words
 from assistant.query.answer_types import AnswerType
@@ -59,40 +56,11 @@ def test_extending_embeds_only_new_words_and_a_saved_vocabulary_loads_the_same(t
     assert WordTranslator.load(tmp_path / "none") is None
 
 
-def _milan() -> tuple[list[Candidate], list[SearchResult]]:
-    chunk = Chunk("milan::0000::x", "milan", MILAN, {"title": "Milan case study", "city": "Milan"})
-    return [Candidate(MILAN.split(". ")[0] + ".", 0, 0)], [SearchResult(chunk, score=1.0, rank=1)]
-
-
-def test_a_question_in_another_language_must_share_its_topic_with_the_answer(
-    translator: WordTranslator, e5: Embedder
-) -> None:
-    chosen, passages = _milan()
-
-    def translate(term: str) -> list[str]:
-        return translator.translate(term, e5)
-
-    salary = "Qual è lo stipendio del sindaco di Milano?"
-    assert "milan" not in _foreign_topic(salary, translate)  # the place is judged apart
-    assert not _gives_value(AnswerType.ANY, salary, chosen, passages, True, translate)
-    assert _gives_value(
-        AnswerType.COUNT, "Quante azioni prevede il contratto di Milano?", chosen, passages, True, translate
-    )
-    assert _gives_value(AnswerType.ANY, salary, chosen, passages, True, None)  # no vocabulary: not checked
-
-
-def test_word_overlap_and_counts_reach_a_question_in_another_language(translator: WordTranslator, e5: Embedder) -> None:
-    bologna = (
-        "Bologna presented its Climate City Contract on 1 March 2024. The headline figure is the roughly €11 "
-        "billion of investment attached to the 241 actions. Two tiers of backers were named in it: 24 partners "
-        "and 70 supporters."
-    )
-    chunk = Chunk("bologna::0000::x", "bologna", bologna, {"title": "Bologna case study", "city": "Bologna"})
-    params = load_calibration()[VOCABULARY_MODEL]
-    composer = ExtractiveComposer(
-        e5, None, (params["sentence_lo"], params["sentence_hi"]), translate=lambda term: translator.translate(term, e5)
-    )
-    picks = composer.select(
-        "Quanti partner hanno firmato il contratto di Bologna?", [SearchResult(chunk, score=1.0, rank=1)], "explore"
-    )
-    assert picks[0].text.startswith("Two tiers of backers") and picks[0].lexical > 0
+def test_a_question_in_another_language_is_read_in_the_sources_words(translator: WordTranslator, e5: Embedder) -> None:
+    question = "Quanti partner hanno firmato il contratto di Bologna?"
+    facts = QuestionFacts.of(question, None, True, lambda term: translator.translate(term, e5))
+    backers = "Two tiers of backers were named in it: 24 partners and 70 supporters."
+    shares = facts.term_shares([backers, "Trees shade the streets."])
+    assert shares[0].sum() > shares[1].sum() == 0
+    assert "partner" in facts.counted  # "quanti partner" counts the sources' partners
+    assert facts.places == ["Bologna"] and facts.answer_type is AnswerType.COUNT and facts.foreign

@@ -1,0 +1,210 @@
+"""Fit the answer model (assistant/answering/answer_model.json) on the development set, and print how it was chosen.
+
+Training questions: eval/dev (real city plans and contracts) and the gold set's a-halves (the shipped corpus). The
+test half (eval/test) is never read here. Each question is retrieved and read as the assistant does; a candidate
+sentence is positive when it holds one of the question's expected facts.
+
+1. The sentence model: logistic regression (scikit-learn) over ``SENTENCE_FEATURES``; C chosen by cross-validation
+   grouped by document, and compared there with gradient boosting (printed).
+2. ``keep_ratio``: the share of the lead's probability a further sentence needs, chosen for the most answerable
+   questions whose picks hold every fact (out-of-fold sentence probabilities).
+3. The answer model: logistic regression over ``ANSWER_FEATURES`` on out-of-fold judgements; ``answer_at``
+   maximises balanced accuracy (answering answerable questions, declining unanswerable ones), out of fold too.
+
+    .venv/bin/python bench/train_answers.py            # fit and write the model
+    .venv/bin/python bench/train_answers.py --dry-run  # fit and print, write nothing
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import log_loss, roc_auc_score  # noqa: E402
+from sklearn.model_selection import GroupKFold  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+
+from assistant.answering.answer_model import ANSWER_FEATURES, MODEL_PATH, AnswerModel, LogisticModel  # noqa: E402
+from assistant.answering.composer import Composition, Reading  # noqa: E402
+from assistant.answering.features import SENTENCE_FEATURES  # noqa: E402
+from assistant.api import Assistant, Grounds  # noqa: E402
+from assistant.query.conversation import Conversation  # noqa: E402
+from bench.answers import corpus_settings, realdocs_settings  # noqa: E402
+from bench.gold import DEV_QUESTIONS, GOLD, Question, fact_in, load_questions  # noqa: E402
+
+KEEP_RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+C_VALUES = (0.03, 0.1, 0.3, 1.0, 3.0)
+FOLDS = 5
+
+
+@dataclass
+class Example:
+    """One training question as the assistant read it."""
+
+    question: Question
+    group: str
+    assistant: Assistant
+    grounds: Grounds
+    read: Reading | None
+    labels: np.ndarray  # per usable sentence: 1 when it holds an expected fact
+
+
+def read_questions(assistant: Assistant, questions: list[Question]) -> list[Example]:
+    """Retrieve and read every question once; label each usable sentence by whether it holds an expected fact.
+    A question with no passage, or off-topic, is declined before any model speaks: it is left out."""
+    examples = []
+    for question in questions:
+        grounds = assistant.ground(Conversation().rewrite(question.q))
+        if not grounds.passages or grounds.evidence.off_topic:
+            continue
+        composer, facts = assistant.composer_for(grounds, selecting())
+        read = composer.read(facts, grounds.passages)
+        labels = np.zeros(0)
+        if read is not None:
+            labels = np.asarray(
+                [float(question.answerable and any(fact_in(f, c.text) for f in question.facts)) for c in read[1]]
+            )
+        group = question.doc or (question.doc_ids[0] if question.doc_ids else question.id)
+        examples.append(Example(question, group, assistant, grounds, read, labels))
+    return examples
+
+
+def fit_logistic(rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], c: float) -> LogisticModel:
+    scaler = StandardScaler().fit(rows)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    fitted = LogisticRegression(C=c, max_iter=2000).fit((rows - scaler.mean_) / scale, labels)
+    return LogisticModel(features, scaler.mean_, scale, fitted.coef_[0], float(fitted.intercept_[0]))
+
+
+def out_of_fold(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, features: tuple[str, ...], c: float):
+    """Probabilities for every row from a model fitted without its group's rows (folds by document)."""
+    predicted = np.zeros(len(rows))
+    for train, held in GroupKFold(n_splits=min(FOLDS, len(set(groups)))).split(rows, labels, groups):
+        if len(set(labels[train])) < 2:
+            predicted[held] = labels[train].mean()
+            continue
+        predicted[held] = fit_logistic(rows[train], labels[train], features, c).probability(rows[held])
+    return predicted
+
+
+def compare_boosting(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
+    """Gradient boosting's out-of-fold log loss and AUC on the same folds, for the record."""
+    predicted = np.zeros(len(rows))
+    for train, held in GroupKFold(n_splits=min(FOLDS, len(set(groups)))).split(rows, labels, groups):
+        model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15)
+        predicted[held] = model.fit(rows[train], labels[train]).predict_proba(rows[held])[:, 1]
+    return log_loss(labels, predicted), roc_auc_score(labels, predicted)
+
+
+def selecting(keep_ratio: float = 0.5) -> AnswerModel:
+    """A model that only selects: sentence probabilities are given from outside, and its verdict is not read."""
+    blank = LogisticModel(
+        ANSWER_FEATURES,
+        np.zeros(len(ANSWER_FEATURES)),
+        np.ones(len(ANSWER_FEATURES)),
+        np.zeros(len(ANSWER_FEATURES)),
+        0.0,
+    )
+    return AnswerModel(blank, blank, 0.5, keep_ratio)
+
+
+def compose(example: Example, probability: np.ndarray, keep_ratio: float) -> Composition:
+    composer, facts = example.assistant.composer_for(example.grounds, selecting(keep_ratio))
+    grounds = example.grounds
+    return composer.compose(
+        facts, grounds.passages, example.question.mode, grounds.evidence, grounds.unseen, example.read, probability
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
+    args = parser.parse_args()
+    dev = load_questions([DEV_QUESTIONS])
+    gold = load_questions(sorted(GOLD.glob("*-a.jsonl")))
+    examples = read_questions(Assistant(realdocs_settings(dev)), dev) + read_questions(
+        Assistant(corpus_settings()), gold
+    )
+    scored = [e for e in examples if e.read is not None]
+    rows = np.vstack([e.read[3] for e in scored])
+    labels = np.concatenate([e.labels for e in scored])
+    groups = np.concatenate([[e.group] * len(e.labels) for e in scored])
+    print(
+        f"{len(examples)} questions read ({len(dev)} dev, {len(gold)} gold a-half); {len(rows)} sentences, "
+        f"{int(labels.sum())} holding a fact; {len(set(groups))} documents"
+    )
+
+    print("\n## sentence model: out-of-fold log loss / AUC by C (folds by document)")
+    best_c, best_loss = C_VALUES[0], np.inf
+    for c in C_VALUES:
+        predicted = out_of_fold(rows, labels, groups, SENTENCE_FEATURES, c)
+        loss = log_loss(labels, predicted)
+        print(f"  logistic C={c:<5} log loss {loss:.4f}  AUC {roc_auc_score(labels, predicted):.4f}")
+        if loss < best_loss:
+            best_c, best_loss = c, loss
+    loss, auc = compare_boosting(rows, labels, groups)
+    print(f"  gradient boosting   log loss {loss:.4f}  AUC {auc:.4f}")
+    sentence = fit_logistic(rows, labels, SENTENCE_FEATURES, best_c)
+    oof = out_of_fold(rows, labels, groups, SENTENCE_FEATURES, best_c)
+    offsets = np.cumsum([0] + [len(e.labels) for e in scored])
+    probabilities = {id(e): oof[offsets[i] : offsets[i + 1]] for i, e in enumerate(scored)}
+
+    print("\n## keep_ratio: answerable questions whose picks hold every fact (out-of-fold probabilities)")
+    answerable = [e for e in scored if e.question.answerable]
+    best_ratio, best_hits = KEEP_RATIOS[0], -1
+    for ratio in sorted(KEEP_RATIOS, reverse=True):  # on a tie the larger ratio: the shorter answer
+        hits = 0
+        for e in answerable:
+            text = " ".join(p.text for p in compose(e, probabilities[id(e)], ratio).picks)
+            hits += all(fact_in(f, text) for f in e.question.facts)
+        print(f"  {ratio:.1f}: {hits}/{len(answerable)}")
+        if hits > best_hits:
+            best_ratio, best_hits = ratio, hits
+
+    judgements = [compose(e, probabilities[id(e)], best_ratio).judgement for e in scored]
+    q_rows = np.asarray([[j.features[name] for name in ANSWER_FEATURES] for j in judgements])
+    q_labels = np.asarray([float(e.question.answerable) for e in scored])
+    q_groups = np.asarray([e.group for e in scored])
+    print(f"\n## answer model: {int(q_labels.sum())} answerable, {int(len(q_labels) - q_labels.sum())} not")
+    best_c, best_loss = C_VALUES[0], np.inf
+    for c in C_VALUES:
+        predicted = out_of_fold(q_rows, q_labels, q_groups, ANSWER_FEATURES, c)
+        loss = log_loss(q_labels, predicted)
+        print(f"  logistic C={c:<5} log loss {loss:.4f}  AUC {roc_auc_score(q_labels, predicted):.4f}")
+        if loss < best_loss:
+            best_c, best_loss = c, loss
+    predicted = out_of_fold(q_rows, q_labels, q_groups, ANSWER_FEATURES, best_c)
+    best_at, best_balance = 0.5, -1.0
+    for at in np.linspace(0.05, 0.95, 91):  # answering the answerable and declining the rest weigh the same
+        answered = predicted >= at
+        balance = (answered[q_labels == 1].mean() + (~answered[q_labels == 0]).mean()) / 2
+        if balance > best_balance:
+            best_at, best_balance = float(at), balance
+    answered = predicted >= best_at
+    print(
+        f"  answer_at {best_at:.2f}: answers {answered[q_labels == 1].mean():.3f} of answerable, declines "
+        f"{(~answered[q_labels == 0]).mean():.3f} of unanswerable (out of fold)"
+    )
+    answer = fit_logistic(q_rows, q_labels, ANSWER_FEATURES, best_c)
+    trained_on = f"{len(dev)} dev + {len(gold)} gold a-half questions"
+    model = AnswerModel(sentence, answer, best_at, best_ratio, trained_on)
+    print("\n## weights (standardised features)")
+    for name, weight in sorted(zip(SENTENCE_FEATURES, sentence.coef), key=lambda p: -abs(p[1])):
+        print(f"  sentence {name:<20} {weight:+.3f}")
+    for name, weight in sorted(zip(ANSWER_FEATURES, answer.coef), key=lambda p: -abs(p[1])):
+        print(f"  answer   {name:<20} {weight:+.3f}")
+    if not args.dry_run:
+        model.save()
+        print(f"\nwrote {MODEL_PATH}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""The composer with the shipped answer model and the real MiniLM: what it picks, how it reads it, and its judgement."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.answering.answer_model import load_answer_model
+from assistant.answering.composer import Composer
+from assistant.answering.features import QuestionFacts
+from assistant.answering.relevance import Evidence
+from assistant.core.schema import Chunk, SearchResult
+from assistant.core.text import words
+from assistant.index.bm25 import BM25Index
+from assistant.index.embeddings import get_embedder
+
+PILOTS = (
+    "The Pilot Cities Programme funds city pilots across Europe. The first call opened on 5 September 2022. "
+    "Grants were €0.5 million, €1 million or €1.5 million per pilot. Pilots test systemic change in several "
+    "sectors at once."
+)
+TWINNING = (
+    "Cities learn from each other through twinning. The twinning programme pairs cities for a year of "
+    "exchange visits and workshops."
+)
+STEPS = (
+    "A city that wants to join should take three steps:\n\n"
+    "- Appoint a mission coordinator in the mayor's office.\n"
+    "- Set up a transition team across departments.\n- Register on the NetZeroCities portal.\n\n"
+    "The portal also lists the advisors who help new cities."
+)
+EVIDENCE = Evidence("minilm", 0.6, 0.8, 0.7, True, False)
+
+
+def passage(n: int, text: str) -> SearchResult:
+    chunk = Chunk(f"doc{n}::0000::x", f"doc{n}", text, {"title": f"Document {n}", "source": f"https://e.org/{n}"})
+    return SearchResult(chunk, score=1.0 / (n + 1), rank=n + 1)
+
+
+@pytest.fixture(scope="module")
+def bm25() -> BM25Index:
+    return BM25Index.build([(f"doc{i}", text, {}) for i, text in enumerate([PILOTS, TWINNING, STEPS])])
+
+
+@pytest.fixture(scope="module")
+def composer() -> Composer:
+    return Composer(get_embedder("minilm", 2), load_answer_model(), (0.05, 0.75))
+
+
+def compose(composer: Composer, bm25: BM25Index, question: str, results: list[SearchResult], mode: str = "explore"):
+    return composer.compose(QuestionFacts.of(question, bm25), results, mode, EVIDENCE)
+
+
+def test_an_amount_question_leads_with_the_sentence_that_gives_the_amount(composer: Composer, bm25: BM25Index) -> None:
+    results = [passage(0, PILOTS), passage(1, TWINNING)]
+    composition = compose(composer, bm25, "How large are the Pilot Cities grants?", results)
+    assert "€1.5 million" in composition.picks[0].text
+    for pick in composition.picks:  # every pick is quoted from the passage it came from
+        assert set(words(pick.text)) <= set(words(results[pick.source].text))
+
+
+def test_a_sentence_introducing_a_list_brings_its_items(composer: Composer, bm25: BM25Index) -> None:
+    composition = compose(composer, bm25, "Which steps should a city take to join?", [passage(0, STEPS)])
+    joined = " ".join(p.text for p in composition.picks)
+    assert "Appoint a mission coordinator" in joined and "Register on the NetZeroCities portal" in joined
+
+
+def test_the_judgement_is_a_probability_against_the_model_s_cut_off(composer: Composer, bm25: BM25Index) -> None:
+    on_topic = compose(composer, bm25, "How large are the Pilot Cities grants?", [passage(0, PILOTS)])
+    off = compose(composer, bm25, "What is the population of Kalmar in 1995?", [passage(1, TWINNING)])
+    assert 0.0 <= off.judgement.probability < on_topic.judgement.probability <= 1.0
+    assert on_topic.judgement.answerable and on_topic.judgement.answer_at == load_answer_model().answer_at
+
+
+def test_no_usable_sentence_gives_no_picks_and_no_answer(composer: Composer, bm25: BM25Index) -> None:
+    composition = compose(composer, bm25, "How large are the grants?", [passage(0, "Grants? Yes.")])
+    assert composition.picks == [] and not composition.judgement.answerable
+
+
+def test_the_shipped_model_scores_every_feature_the_code_computes() -> None:
+    model = load_answer_model()
+    assert np.isfinite(model.sentence.coef).all() and np.isfinite(model.answer.coef).all()
+    assert 0.0 < model.answer_at < 1.0 and 0.0 < model.keep_ratio <= 1.0

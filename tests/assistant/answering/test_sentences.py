@@ -1,0 +1,87 @@
+"""Reading passages into answer sentences: items, labelled table rows, headings over lists, references back."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.sentences import candidates, refers_back
+from assistant.core.schema import Chunk, SearchResult
+
+
+def passage(n: int, text: str, title: str = "") -> SearchResult:
+    chunk = Chunk(
+        f"doc{n}::0000::x",
+        f"doc{n}",
+        text,
+        {"title": title or f"Document {n}", "source": f"https://example.org/doc{n}", "date": "2024-05-01"},
+    )
+    return SearchResult(chunk, score=1.0 / (n + 1), rank=n + 1)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It covers ten sectors.",
+        "Across them it gathers 600 commitments.",
+        "Beyond that announcement, nothing was found.",
+        "Of these, 53 were chosen.",
+    ],
+)
+def test_a_sentence_opening_on_a_pronoun_refers_back(sentence: str) -> None:
+    assert refers_back(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["Itineraries vary.", "In 2023 the label was launched.", "Theirs is a plan."])
+def test_a_sentence_naming_its_subject_does_not_refer_back(sentence: str) -> None:
+    assert not refers_back(sentence)
+
+
+def test_questions_fragments_and_duplicates_are_not_candidates() -> None:
+    text = "Is Lahti a Mission City? Yes it is.\n\nLahti phased out coal in 2019. Lahti phased out coal in 2019."
+    found = candidates([passage(0, text), passage(1, "Lahti phased out coal in 2019.")])
+    assert [c.text for c in found] == ["Lahti phased out coal in 2019."]
+
+
+def test_markdown_is_removed_from_a_sentence_but_its_words_are_kept() -> None:
+    text = "- **Budget:** €1.5 million for the [Budapest Climate Agency](https://example.org/bca)."
+    [found] = candidates([passage(0, text)])
+    assert found.text == "Budget: €1.5 million for the Budapest Climate Agency." and found.is_item
+
+
+def test_a_label_row_under_a_caption_names_the_columns() -> None:
+    table = (
+        "|  A-1.3: GHG emissions by source sectors  |   |   |   |\n| --- | --- | --- | --- |\n"
+        "|  Base year |   | 2022  |   |\n|   | Scope 1 | Scope 2 | Total  |\n"
+        "|  Buildings | 81.465 | 512.703 | 594.167  |\n|  Total | 942.776 | 512.703 | 1.455.478  |"
+    )
+    rows = [c.text for c in candidates([passage(0, table)])]
+    assert "Total; Scope 1: 942.776; Scope 2: 512.703; Total: 1.455.478." in rows
+    assert not any("Scope 1; Scope 2" in row for row in rows)  # the label row is not a row of values
+
+
+def test_a_row_holding_an_amount_under_a_two_level_label_is_a_value_not_a_header() -> None:
+    outline = (
+        "| Impact & cost | Indicator | Value |\n| --- | --- | --- |\n"
+        "| Impact & cost | GHG emissions reduction estimate | 14.342 t CO2eq |\n"
+        "|   | Total costs and costs by CO2eq unit | € 21.827.000 € 1.522 /t CO2 |"
+    )
+    rows = [c.text for c in candidates([passage(0, outline)])]
+    assert any("€ 21.827.000" in row for row in rows)
+
+
+def test_a_heading_over_a_list_introduces_it() -> None:
+    inline = (
+        "The Hub is the Mission's finance service.\n\n## The four work streams\n\n"
+        "1. City Finance Specialists 2. Project Preparation 3. Neutral Capital Centre"
+    )
+    found = [c.text for c in candidates([passage(0, inline)])]
+    assert found[:3] == [
+        "The Hub is the Mission's finance service.",
+        "The four work streams:",
+        "City Finance Specialists.",
+    ]
+
+
+def test_a_question_heading_is_not_read_as_an_intro() -> None:
+    text = "## What does it offer?\n\n- Advice on funding\n- Investor contacts"
+    assert not any(c.text.startswith("What does it offer") for c in candidates([passage(0, text)]))
