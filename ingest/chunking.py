@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 
 from assistant.core.schema import Chunk, date_number
 from assistant.core.text import is_list_item, split_sentences, word_count
-from ingest.cleaning import clean_text, running_lines_across_pages
+from ingest.cleaning import clean_text
 from ingest.loaders import LoadedDocument
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 # Bump when chunking logic changes, so the next sync re-chunks every file (vectors of unchanged text are reused).
-CHUNKER_VERSION = 5
+CHUNKER_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def chunk_id(doc_id: str, position: int, embedding_text: str) -> str:
 
 def chunk_document(doc: LoadedDocument, doc_id: str, options: ChunkingOptions = ChunkingOptions()) -> list[Chunk]:
     """The chunks of one loaded document, with stable ids and the document's metadata on each."""
-    running = running_lines_across_pages([p.text for p in doc.parts]) if doc.kind == "pdf" else None
+    running: set[str] | None = set() if doc.kind == "pdf" else None  # the PDF loader removed its running lines
     sections: list[_Section] = []
     for part in doc.parts:
         sections.extend(_sections(clean_text(part.text, running), part.page))

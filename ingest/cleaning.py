@@ -56,13 +56,3 @@ def clean_text(text: str, running: set[str] | None = None) -> str:
         kept.append(line.rstrip())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
-
-def running_lines_across_pages(pages: list[str]) -> set[str]:
-    """Lines at the top or bottom of many PDF pages: running headers and footers to strip from every page."""
-    if len(pages) < 4:
-        return set()
-    edges: Counter[str] = Counter()
-    for page in pages:
-        lines = [line.strip() for line in page.splitlines() if line.strip()]
-        edges.update(set(lines[:2] + lines[-2:]))
-    return {line for line, n in edges.items() if n >= max(3, len(pages) // 3) and len(line) <= 90}

@@ -6,6 +6,7 @@ with YAML front matter, and plain text. Every failure is a :class:`LoadError` na
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -15,6 +16,10 @@ from typing import Any
 from ingest.decoding import decode_text
 from ingest.errors import LoadError
 from ingest.metadata import iso_date, normalise, read_sidecar, split_front_matter
+from ingest.pdf_layout import read_pages
+
+# Layout mode leaves out rotated text (a chart's turned axis titles) on purpose; its warning on each such page is noise.
+logging.getLogger("pypdf._text_extraction._layout_mode._fixed_width_page").setLevel(logging.ERROR)
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -143,6 +148,19 @@ def _html_to_markdown(root: Any) -> str:
     return "".join(joined)
 
 
+def _layout_text(page: Any) -> str:
+    """A page's layout-mode text (columns kept apart by spaces), or its plain text where layout mode reads nothing:
+    a page turned by /Rotate, whose text layout mode drops as rotated."""
+    if not page.rotation:
+        try:
+            text = page.extract_text(extraction_mode="layout")
+        except Exception:  # pypdf's layout mode fails on some fonts where plain mode reads them
+            text = ""
+        if len(text.split()) >= 3:
+            return text
+    return re.sub(r"[ \t]{2,}", " ", page.extract_text() or "")
+
+
 def _load_pdf(path: Path) -> LoadedDocument:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -153,7 +171,7 @@ def _load_pdf(path: Path) -> LoadedDocument:
             reader = PdfReader(str(path))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise LoadError(path, "encrypted PDF: it needs a password; save an unprotected copy")
-            pages = [re.sub(r"[ \t]{2,}", " ", page.extract_text() or "") for page in reader.pages]
+            pages = read_pages([_layout_text(page) for page in reader.pages])
             info = reader.metadata or {}
     except LoadError:
         raise

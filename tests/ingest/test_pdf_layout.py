@@ -1,0 +1,157 @@
+"""PDF layout reading: tables without rules, chart labels, running lines and text columns, on PDFs built here with
+fpdf2 and on pages of the real city plans in ../shared/realdocs (skipped when absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import load
+from ingest.pdf_layout import is_figure_line, read_layout
+from tests.conftest import make_pdf
+
+PLANS = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs" / "city_plans_pdf"
+PROSE = "The city adopted its climate plan after a long public consultation with residents and business owners."
+
+
+def _pdf(path: Path, pages: list[list[tuple[float, float, str]]]) -> Path:
+    """A PDF whose pages hold text placed at (x, y) in millimetres: a layout without rules or table borders."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=10)
+    for page in pages:
+        pdf.add_page()
+        for x, y, text in page:
+            pdf.text(x, y, text)
+    pdf.output(str(path))
+    return path
+
+
+def _lines(path: Path) -> list[list[str]]:
+    return [part.text.splitlines() for part in load(path).parts]
+
+
+def test_table_without_rules_becomes_markdown_rows_under_its_header(tmp_path: Path) -> None:
+    rows = [("Sector", "Emissions", "Target"), ("Transportation", "1,200 t", "600 t"), ("Buildings", "950 t", "400 t")]
+    placed = [(10, 20, PROSE)] + [
+        (x, 40 + 7 * i, cell) for i, row in enumerate(rows) for x, cell in zip((20, 80, 140), row)
+    ]
+    (lines,) = _lines(_pdf(tmp_path / "table.pdf", [placed]))
+    start = lines.index("| Sector | Emissions | Target |")
+    assert lines[start + 1 : start + 4] == [
+        "| --- | --- | --- |",
+        "| Transportation | 1,200 t | 600 t |",
+        "| Buildings | 950 t | 400 t |",
+    ]
+    assert PROSE in lines
+
+
+def test_chart_labels_become_figure_rows_never_prose(tmp_path: Path) -> None:
+    ticks = [(20 + 30 * i, 60, str(2015 + i)) for i in range(5)]
+    placed = [(10, 20, PROSE), (10, 40, "2015 2015 2019 2020 Transportation & Mobile Sources"), *ticks]
+    (lines,) = _lines(_pdf(tmp_path / "chart.pdf", [placed]))
+    assert "| Figure | 2015 | 2016 | 2017 | 2018 | 2019 |" in lines
+    assert "| Figure | 2015 | 2015 | 2019 | 2020 | Transportation | & | Mobile | Sources |" in lines
+    assert not any("2017" in line and not line.startswith("|") for line in lines)
+    assert PROSE in lines
+
+
+def test_headline_figure_beside_its_label_is_one_row(tmp_path: Path) -> None:
+    (lines,) = _lines(
+        _pdf(
+            tmp_path / "headline.pdf",
+            [[(10, 20, PROSE), (20, 50, "$1.2 billion"), (90, 50, "invested in public transit")]],
+        )
+    )
+    assert "| $1.2 billion | invested in public transit |" in lines
+
+
+def test_running_header_footer_and_page_numbers_are_removed(tmp_path: Path) -> None:
+    topics = ["heat pumps", "cycling lanes", "district heating", "tree planting", "solar roofs", "bus lanes"]
+    bodies = [f"Chapter {n} explains the measures on {topic} in detail." for n, topic in enumerate(topics, start=1)]
+    pages = [
+        [(10, 10, "Example City Climate Plan"), (10, 30, body), (100, 285, f"Page {n}")]
+        for n, body in enumerate(bodies, start=1)
+    ]
+    parts = _lines(_pdf(tmp_path / "running.pdf", pages))
+    assert [lines for lines in parts] == [[body] for body in bodies]
+
+
+def test_two_text_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    left = "The left column tells how the heat network grows across the old town over the coming decade."
+    right = "The right column tells how the bus fleet turns electric before the end of the decade."
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    pdf.set_xy(10, 20)
+    pdf.multi_cell(80, 6, left)
+    pdf.set_xy(110, 20)
+    pdf.multi_cell(80, 6, right)
+    pdf.output(str(tmp_path / "columns.pdf"))
+    text = " ".join(load(tmp_path / "columns.pdf").parts[0].text.split())
+    assert text == f"{left} {right}"
+
+
+def test_a_rotated_page_is_read_in_plain_mode(tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    source = make_pdf(tmp_path / "upright.pdf", [PROSE])
+    writer = PdfWriter()
+    writer.add_page(PdfReader(str(source)).pages[0]).rotate(90)
+    writer.write(str(tmp_path / "turned.pdf"))
+    assert PROSE.split()[:5] == load(tmp_path / "turned.pdf").parts[0].text.split()[:5]
+
+
+def test_figure_lines_are_told_from_sentences() -> None:
+    assert is_figure_line("0 1,000,000 2,000,000 3,000,000")
+    assert is_figure_line("2015 2015 2019 2020 Transportation & Mobile Sources")
+    assert not is_figure_line("Cut emissions 20% by 2030 and 80% by 2050 against the 2005 level")
+    assert not is_figure_line("Table 3 2015 GHG Emissions")
+
+
+def _page(name: str, number: int) -> str:
+    from pypdf import PdfReader
+
+    path = PLANS / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    return read_layout(PdfReader(str(path)).pages[number - 1].extract_text(extraction_mode="layout"))
+
+
+def test_real_plan_table_rows_keep_their_cells() -> None:
+    lines = _page("Nashville, TN Mitigation Plan 2021.pdf", 40).splitlines()
+    rows = [
+        line for line in lines if line.startswith("| Green Building | Improve Energy Efficiency in Metro Buildings |")
+    ]
+    assert len(rows) >= 3
+    assert all(
+        line.endswith("| Minimal (less than $100k) |") or "($100k - $1M)" in line or "> $1M" in line for line in rows
+    )
+
+
+def test_real_plan_figure_panel_becomes_rows_and_columns_stay_whole() -> None:
+    text = _page("Atlanta, GA Mitigation Plan 2018.pdf", 38)
+    lines = text.splitlines()
+    assert any(line.startswith("|") and "| Local Jobs Created |" in line for line in lines)
+    assert "18% of Atlanta’s electricity\nis directly provided by clean\nenergy sources." in text
+    assert not any(line.startswith(("1% ", "82%")) for line in lines)
+
+
+def test_real_plan_newsletter_columns_read_in_order() -> None:
+    text = _page("Savannah, GA Green Plan 2009.pdf", 9)
+    assert "Create a ‘Green map’ of\nthe County that highlights" in text
+    assert text.index("tourists alike.") < text.index("2 :: Youth Engagement") < text.index("WATER")
+
+
+def test_real_plan_running_header_is_gone_from_every_page() -> None:
+    path = PLANS / "Hartford, CT Mitigation Plan 2014.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    parts = load(path).parts
+    assert len(parts) == 23
+    assert not any(line.strip() == "CITY OF HARTFORD ENERGY ACTION PLAN" for p in parts for line in p.text.splitlines())
+    assert not any(p.text.splitlines()[-1].strip().isdigit() for p in parts if p.text)  # its page numbers
