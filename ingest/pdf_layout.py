@@ -24,7 +24,7 @@ FIGURE_NUMERIC_SHARE = 0.6  # a line whose tokens are numbers at this share or m
 FIGURE_MIXED_SHARE = 0.4  # ... or at this share among labels with hardly a lowercase word
 LABEL_WORDS = 4  # a chart's data label is a few words over its value
 STACK_FILL = 0.7  # a block of data labels leaves many of its grid cells empty; a table fills most
-HEADER_WORDS = 5  # a column's name is short
+HEADER_WORDS = 12  # a column's name is short; a cell of a sentence's length is a value
 SENTENCE_LOWERCASE = 0.4  # a sentence's share of lowercase words; labels and figures have fewer
 SENTENCE_ENDS = (".", ",", ";", ":")
 
@@ -112,7 +112,9 @@ def _squeeze(text: str) -> str:
 
 def _is_header(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
-    return len(filled) >= 2 and not any(numeric_share(c) >= 0.5 or len(c.split()) > HEADER_WORDS for c in filled)
+    return len(filled) >= 2 and not any(
+        numeric_share(c) >= 0.5 or len(c.split()) > HEADER_WORDS or c.endswith(".") for c in filled
+    )
 
 
 def _continues(above: list[str], cells: list[str]) -> bool:
@@ -121,6 +123,13 @@ def _continues(above: list[str], cells: list[str]) -> bool:
     if all(numeric_share(c) < 0.5 for c in cells):
         return True
     return all(a and not a.endswith(SENTENCE_ENDS) for a, c in zip(above, cells) if c)
+
+
+def _wrapped_label(above: list[str], cells: list[str]) -> bool:
+    """A row holding only the rest of the row label above, which stops on a small word ("Waste Reduction and" over
+    "Recycling")."""
+    last = above[0].split()[-1] if above[0] else ""
+    return bool(cells[0]) and not any(cells[1:]) and last.isalpha() and last.islower()
 
 
 def _is_value(cell: str) -> bool:
@@ -149,7 +158,7 @@ def _table(grid: list[list[str]]) -> list[str]:
     wrapped cell), and the first row is the header when it holds no values."""
     rows: list[list[str]] = []
     for cells in grid:
-        if rows and not cells[0] and _continues(rows[-1], cells):
+        if rows and (not cells[0] and _continues(rows[-1], cells) or _wrapped_label(rows[-1], cells)):
             rows[-1] = [_squeeze(f"{a} {b}") for a, b in zip(rows[-1], cells)]
         else:
             rows.append(cells)
