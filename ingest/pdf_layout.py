@@ -216,26 +216,29 @@ def _single_line(line: str) -> str:
 def read_layout(page_text: str) -> str:
     """Text of one page from its layout-mode text: tables and figure labels as Markdown rows, columns in order."""
     lines = [line.rstrip() for line in page_text.splitlines()]
+    cells_of = [_cells(line) for line in lines]
     out: list[str] = []
     i = 0
     while i < len(lines):
-        cells = _cells(lines[i])
+        cells = cells_of[i]
         if len(cells) < 2:
             out.append(_squeeze(lines[i]))
             i += 1
             continue
         spans = [(c.start, c.end) for c in cells]
+        columns = len(_merge(spans))
         j = i + 1
         while j < len(lines):
             if not lines[j].strip():  # the stretch goes on past a blank line only into a line of cells
-                if j + 1 < len(lines) and len(_cells(lines[j + 1])) >= 2:
+                if j + 1 < len(lines) and len(cells_of[j + 1]) >= 2:
                     j += 1
                     continue
                 break
-            wider = spans + [(c.start, c.end) for c in _cells(lines[j])]
-            if len(_merge(wider)) < len(_merge(spans)):  # the line bridges a gutter: the stretch ends above it
+            wider = spans + [(c.start, c.end) for c in cells_of[j]]
+            if len(_merge(wider)) < columns:  # the line bridges a gutter: the stretch ends above it
                 break
-            spans = wider
+            spans = _merge(wider)
+            columns = len(spans)
             j += 1
         block = [line for line in lines[i:j] if line.strip()]
         if len(block) == 1:
@@ -278,9 +281,12 @@ def _edge_lines(text: str) -> list[str]:
     return lines[:EDGE_LINES] + lines[-EDGE_LINES:]
 
 
+_DIGITS_MASKED = str.maketrans("0123456789", "#" * 10)
+
+
 def _furniture_key(line: str) -> str:
     """A line with each number masked, so "Climate Plan   9" and "Climate Plan   10" are one running line."""
-    masked = "".join("#" if ch.isdigit() else ch for ch in _squeeze(line))
+    masked = _squeeze(line).translate(_DIGITS_MASKED)
     while "##" in masked:
         masked = masked.replace("##", "#")
     return masked
