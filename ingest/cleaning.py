@@ -55,4 +55,3 @@ def clean_text(text: str, running: set[str] | None = None) -> str:
             continue
         kept.append(line.rstrip())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-
