@@ -24,7 +24,7 @@ from assistant.core.logbook import Logbook
 from assistant.core.schema import Mode, SearchResult
 from assistant.core.text import capitalised_names, fold
 from assistant.index.embeddings import get_embedder
-from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, Translate, WordTranslator
+from assistant.index.word_vectors import VOCABULARY_MODEL, Translate
 from assistant.query.answer_types import asks_how
 from assistant.query.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
 from assistant.query.conversation import Conversation
@@ -89,7 +89,6 @@ class Assistant:
 
             self.llm = LLMEngine(self.settings)
         self._library: tuple[float, list[dict[str, Any]]] | None = None
-        self._vocabulary: tuple[float, WordTranslator | None] | None = None
 
     # Search ---------------------------------------------------------------------------------------------------
     def ground(self, question: str, search_filter: SearchFilter | None = None, model: str | None = None) -> Grounds:
@@ -206,10 +205,13 @@ class Assistant:
     def composer_for(self, grounds: Grounds, model: AnswerModel) -> tuple[Composer, QuestionFacts]:
         """The composer for the grounds' embedding model (with its calibrated sentence-similarity range) and the
         question read for it; a question in another language is read in the sources' words."""
-        params = self.calibration[grounds.model]
-        translate = self._translation(grounds.model) if grounds.foreign else None
+        translate = self._translation() if grounds.foreign else None
+        # a question in another language has its sentences read by the multilingual model, whichever judged the
+        # evidence (MiniLM on the question read in the sources' words, when the index has no e5 passages)
+        embedding_model = VOCABULARY_MODEL if translate is not None else grounds.model
+        params = self.calibration[embedding_model]
         facts = QuestionFacts.of(grounds.query, self.engine.bm25, grounds.foreign, translate)
-        embedder = get_embedder(grounds.model, self.settings.threads)
+        embedder = get_embedder(embedding_model, self.settings.threads)
         range_ = (params["sentence_lo"], params["sentence_hi"])
         return Composer(embedder, model, range_, params["duplicate_at"]), facts
 
@@ -238,17 +240,13 @@ class Assistant:
         closest = composition.picks[:2] if verdict.refusal is Refusal.NOT_ANSWERED and says_absent else []
         return self._abstain(reply, grounds.results, grounds.evidence, composition.judgement, started, closest)
 
-    def _translation(self, model: str) -> Translate | None:
+    def _translation(self) -> Translate | None:
         """Reads a word of another language as the sources' nearest word, when the index holds their vocabulary
-        (reloaded when a sync rewrote it) and the question was searched with the multilingual model."""
-        path = self.settings.index_dir / VOCABULARY_NAME
-        written = path.stat().st_mtime if path.is_file() else 0.0
-        if self._vocabulary is None or self._vocabulary[0] != written:
-            self._vocabulary = (written, WordTranslator.load(self.settings.index_dir))
-        vocabulary = self._vocabulary[1]
-        if model != VOCABULARY_MODEL or not vocabulary:
+        (the search engine's, reloaded when a sync rewrote it)."""
+        vocabulary = self.engine.vocabulary()
+        if not vocabulary:
             return None
-        embedder = get_embedder(model, self.settings.threads)
+        embedder = get_embedder(VOCABULARY_MODEL, self.settings.threads)
         return lambda term: vocabulary.translate(term, embedder)
 
     def _abstain(

@@ -1,9 +1,15 @@
 """Retrieval figures in one run: SciFact test (each signal, plain RRF, the fusion, the full pipeline with its
 rescoring stage, each stage's gain, the pipeline with either dense model left out of the query),
-the shipped corpus on the gold questions (document-level recall@5 and MRR@10 by language), and search latency.
+the shipped corpus on the gold questions (document-level recall@5 and MRR@10 by language), the development set's
+documents on its questions (the same, plus whether the top 5 passages hold the expected facts), each with the
+cross-lingual search of before (passage-level e5) and after (the question read in the sources' words) side by side,
+and search latency.
 
-Reads the SciFact folder read-only; its index and embeddings are cached in bench/.cache, so a re-run is fast.
+Reads the SciFact folder read-only; its index and embeddings are cached in bench/.cache, so a re-run is fast. The
+corpus index is built with e5 as well (``NETZERO_DENSE_MODELS=minilm,e5 netzero ingest --index ...``) so that both
+cross-lingual rows can be measured on one index; a row whose collection is missing is skipped with its reason.
 Usage: python bench/retrieval.py [--skip-scifact] [--skip-domain] [--corpus-index DIR] [--realdocs-index DIR]
+       [--dev-index DIR [--dev FILE]]
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from bench.common import (  # noqa: E402
     scifact_engine,
     single,
 )
-from bench.gold import GOLD, load_questions  # noqa: E402
+from bench.gold import GOLD, Question, facts_in, load_questions  # noqa: E402
 
 CORPUS_INDEX = CACHE / "corpus-index"
 PUBLISHED = (
@@ -42,6 +48,12 @@ PUBLISHED = (
     "RRF BM25+MiniLM (k=10) 0.720, RRF of the three (k=10) 0.733"
 )
 WARM_UP_QUERIES = 3
+DEV_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "dev" / "questions.jsonl"
+# Cross-lingual search before and after issue 18, as settings over one index that holds both dense collections.
+CROSSLINGUAL = (
+    ("before", "passage-level e5", {"dense_models": ("minilm", "e5"), "crosslingual": False}),
+    ("after", "the default: MiniLM, the question read in the sources' words", {}),
+)
 
 
 def print_table(title: str, rows: list[tuple[str, dict[str, float], str]], columns: list[str]) -> None:
@@ -108,18 +120,69 @@ def domain_section(index: Path) -> None:
     if missing:
         print(f"\n## domain: skipped: {'; '.join(missing)}")
         return
-    engine = SearchEngine(load_settings(index=index))
-    run = {q.id: ranking_to_run(engine.search(q.q, k=10)) for q in questions}
+    rows = crosslingual_rows(index, questions, with_facts=False)
+    print_table(f"domain: shipped corpus at {index}, answerable gold questions, document level", rows, MEASURED[:2])
+
+
+def dev_section(index: Path, path: Path) -> None:
+    """The development set's answerable questions on an index of its documents: document-level recall@5 and
+    MRR@10, and facts@5 (the top 5 passages hold every expected fact), English and other languages apart."""
+    questions = [q for q in load_questions([path]) if q.answerable and q.doc_ids] if path.is_file() else []
+    missing = ([] if questions else [f"no answerable questions in {path}"]) + (
+        [] if has_index(index) else [f"no index at {index}"]
+    )
+    if missing:
+        print(f"\n## development set: skipped: {'; '.join(missing)}")
+        return
+    rows = crosslingual_rows(index, questions, with_facts=True)
+    print_table(f"development set {path.name} on {index}, answerable questions", rows, MEASURED)
+
+
+MEASURED = ["recall@5", "mrr@10", "facts@5"]
+
+
+def crosslingual_rows(
+    index: Path, questions: list[Question], with_facts: bool
+) -> list[tuple[str, dict[str, float], str]]:
+    """Each language group under each cross-lingual setting of ``CROSSLINGUAL``; a setting the index cannot
+    serve (a dense collection it lacks) is left out with a note."""
+    rows: list[tuple[str, dict[str, float], str]] = []
+    for setting, meaning, overrides in CROSSLINGUAL:
+        settings = load_settings(index=index, **overrides)
+        engine = SearchEngine(settings)
+        lacking = sorted(set(settings.dense_models) - set(engine.models))
+        if lacking:
+            print(f"\n({setting}: skipped, the index at {index} has no {', '.join(lacking)} collection)")
+            continue
+        print(f"\n{setting}: {meaning}")
+        rows += _language_rows(engine, questions, setting, with_facts)
+    return rows
+
+
+def _language_rows(
+    engine: SearchEngine, questions: list[Question], setting: str, with_facts: bool
+) -> list[tuple[str, dict[str, float], str]]:
     measures = {"recall@5": "R@5", "mrr@10": "RR@10"}
+    results = {q.id: engine.search(q.q, k=10) for q in questions}
+    run = {qid: ranking_to_run(found) for qid, found in results.items()}
     rows = []
     for label, group in (
         ("English", [q for q in questions if q.lang == "en"]),
         ("other languages", [q for q in questions if q.lang != "en"]),
     ):
-        if group:
-            qrels = {q.id: {d: 1 for d in q.doc_ids} for q in group}
-            rows.append((f"{label} ({len(group)} questions)", score_run(run, qrels, measures), ""))
-    print_table(f"domain: shipped corpus at {index}, answerable gold questions, document level", rows, list(measures))
+        if not group:
+            continue
+        qrels = {q.id: {d: 1 for d in q.doc_ids} for q in group}
+        figures = score_run(run, qrels, measures)
+        with_facts_asked = [q for q in group if q.facts]
+        figures["facts@5"] = (
+            sum(facts_in(" ".join(r.text for r in results[q.id][:5]), q) for q in with_facts_asked)
+            / len(with_facts_asked)
+            if with_facts and with_facts_asked
+            else float("nan")
+        )
+        rows.append((f"{setting}: {label} ({len(group)} questions)", figures, ""))
+    return rows
 
 
 def _rss_mb() -> tuple[float, float]:
@@ -183,11 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scifact", type=Path, default=SCIFACT, help="BEIR SciFact folder (read-only)")
     parser.add_argument("--corpus-index", type=Path, default=CORPUS_INDEX, help="index of the shipped corpus")
     parser.add_argument("--realdocs-index", type=Path, help="another index to time (skipped when absent)")
+    parser.add_argument("--dev-index", type=Path, help="an index of the development set's documents")
+    parser.add_argument("--dev", type=Path, default=DEV_QUESTIONS, help="the development questions (JSONL)")
     args = parser.parse_args(argv)
     if not args.skip_scifact:
         scifact_section(args.scifact)
     if not args.skip_domain:
         domain_section(args.corpus_index)
+        if args.dev_index:
+            dev_section(args.dev_index, args.dev)
     indexes = [args.corpus_index] + ([args.realdocs_index] if args.realdocs_index else [])
     latency_section(indexes, args.scifact)
     return 0

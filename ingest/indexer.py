@@ -26,7 +26,7 @@ from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, Word
 from ingest.chunking import ChunkingOptions, chunk_document
 from ingest.errors import LoadError
 from ingest.loaders import is_supported, load
-from ingest.manifest import FileEntry, Manifest, file_hash
+from ingest.manifest import INDEX_FORMAT, FileEntry, Manifest, file_hash
 from ingest.metadata import SIDECAR_SUFFIX
 
 # YAML files beside documents are metadata (sidecars, the controlled vocabulary), never documents to list.
@@ -73,6 +73,7 @@ class SyncReport:
     chunks_deleted: int = 0
     chunks_total: int = 0
     repaired: bool = False
+    migrated: str = ""  # what was done to an index built by an older version or for other models, in one line
     seconds: float = 0.0
 
     @property
@@ -81,7 +82,8 @@ class SyncReport:
 
     def summary(self) -> str:
         return (
-            f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
+            (f"{self.migrated}\n" if self.migrated else "")
+            + f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.deleted)} deleted, "
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped, {len(self.failed)} failed; "
             f"chunks: {self.chunks_written} written ({self.chunks_embedded} embedded), {self.chunks_deleted} deleted, "
             f"{self.chunks_total} in index; {self.seconds:.1f} s"
@@ -178,6 +180,8 @@ class Indexer:
             manifest = Manifest(folder)
             manifest.save()
             (folder / SIDECAR_NAME).unlink(missing_ok=True)
+        else:
+            report.migrated = self._migrate(manifest)
         files, report.skipped = discover(paths)
         # A folder covers every file under it; a file passed by name covers only itself.
         roots = {Path(p).resolve() for p in paths}
@@ -224,7 +228,7 @@ class Indexer:
         if dirty:
             report.repaired = self._reconcile(manifest, report)
         self._refresh_bm25(folder, report, full=rebuild or dirty)
-        if VOCABULARY_MODEL in self.models:
+        if self.settings.crosslingual:
             self._refresh_vocabulary(folder, full=rebuild or dirty)
         manifest.save()
         manifest.mark_clean()
@@ -301,9 +305,9 @@ class Indexer:
             current.updated(self._removed, rows).save(folder)
 
     def _sidecars_present(self, folder: Path) -> bool:
-        """The files written beside the store: the BM25 index and, with the multilingual model, its vocabulary."""
+        """The files written beside the store: the BM25 index and, with cross-lingual search, the vocabulary."""
         return (folder / SIDECAR_NAME).is_file() and (
-            VOCABULARY_MODEL not in self.models or (folder / VOCABULARY_NAME).is_file()
+            not self.settings.crosslingual or (folder / VOCABULARY_NAME).is_file()
         )
 
     def _refresh_vocabulary(self, folder: Path, full: bool) -> None:
@@ -315,12 +319,38 @@ class Indexer:
         texts: Iterable[str] = (
             [c.text for c in self._written]
             if loaded is not None
-            else (text for _, text, _ in self.store.iter_all(VOCABULARY_MODEL))
+            else (text for _, text, _ in self.store.iter_all(self.models[0]))
         )
         base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
         grown = base.extended(texts, get_embedder(VOCABULARY_MODEL, self.settings.threads))
         if grown is not loaded:
             grown.save(folder)
+
+    def _migrate(self, manifest: Manifest) -> str:
+        """Bring an index written by an older version, or holding vectors of a dense model no longer configured,
+        in line with this one (nothing is re-embedded: the chunks and their vectors are the same), and say what
+        was done; an index from a newer version is refused, never mixed."""
+        folder = self.settings.index_dir
+        if manifest.version > INDEX_FORMAT:
+            raise ValueError(
+                f"{folder}: index format {manifest.version} was written by a newer netzero (this one reads "
+                f"{INDEX_FORMAT}); upgrade, or rebuild it with `netzero ingest --rebuild`"
+            )
+        stale = sorted({m for entry in manifest.files.values() for m in entry.models} - set(self.models))
+        if not manifest.files or (manifest.version == INDEX_FORMAT and not stale):
+            manifest.version = INDEX_FORMAT
+            return ""
+        for model in stale:
+            self.store.drop(model)
+        for entry in manifest.files.values():
+            entry.models = [m for m in entry.models if m in self.models]
+        done = [f"dropped the {', '.join(stale)} passage vectors (not in dense_models)"] if stale else []
+        if self.settings.crosslingual and WordTranslator.load(folder) is None:
+            done.append("building the vocabulary that questions in other languages are read in")
+        old, manifest.version = manifest.version, INDEX_FORMAT
+        manifest.save()
+        upgraded = f"index format {old} -> {INDEX_FORMAT}: " if old != INDEX_FORMAT else ""
+        return f"{folder}: {upgraded}" + ("; ".join(done) or "nothing else to change")
 
     def _reconcile(self, manifest: Manifest, report: SyncReport) -> bool:
         """After an interrupted sync: drop every stored chunk the manifest does not list."""

@@ -1,4 +1,5 @@
-"""The sync manifest: for each indexed file, its content hash, document id, chunk ids and embedding models.
+"""The sync manifest: the index's format version and, for each indexed file, its content hash, document id,
+chunk ids and embedding models.
 
 Written atomically after every batch, so a crash leaves either the old or the new entry, never a torn file.
 """
@@ -13,6 +14,9 @@ from pathlib import Path
 
 MANIFEST_NAME = "manifest.json"
 DIRTY_NAME = "sync-in-progress"
+# What the index holds, by version: 1 = a dense collection per configured model (minilm and e5 by default) and an
+# e5 vocabulary only with e5; 2 = the vocabulary whenever cross-lingual search is on, e5 passages only when asked.
+INDEX_FORMAT = 2
 
 
 @dataclass
@@ -27,6 +31,7 @@ class FileEntry:
 class Manifest:
     folder: Path
     files: dict[str, FileEntry] = field(default_factory=dict)
+    version: int = INDEX_FORMAT  # the format of the index it describes (an older one is migrated on the next sync)
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
@@ -34,12 +39,13 @@ class Manifest:
         if not path.is_file():
             return cls(folder)
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(folder, {key: FileEntry(**entry) for key, entry in data.get("files", {}).items()})
+        files = {key: FileEntry(**entry) for key, entry in data.get("files", {}).items()}
+        return cls(folder, files, int(data.get("version", 1)))
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / (MANIFEST_NAME + ".tmp")
-        payload = {"version": 1, "files": {key: asdict(entry) for key, entry in sorted(self.files.items())}}
+        payload = {"version": self.version, "files": {key: asdict(entry) for key, entry in sorted(self.files.items())}}
         tmp.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.folder / MANIFEST_NAME)
 

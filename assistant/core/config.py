@@ -27,7 +27,10 @@ class Settings:
     index: Path | None = None
     corpus: Path = PROJECT_ROOT / "corpus"
     chroma_url: str = ""
-    dense_models: tuple[str, ...] = ("minilm", "e5")
+    # The passages' dense models. "e5" (multilingual, 5x slower to index) is optional: without it a question in
+    # another language is read in the sources' words through the vocabulary that ``crosslingual`` keeps.
+    dense_models: tuple[str, ...] = ("minilm",)
+    crosslingual: bool = True
     max_file_mb: float = 50.0
     chunk_target_words: int = 220
     chunk_max_words: int = 320

@@ -36,6 +36,10 @@ class Embedder(Protocol):
         """A unit-length vector for a search query."""
         ...
 
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Unit-length query vectors for several short texts at once (a question's words), one row per text."""
+        ...
+
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         """Unit-length vectors for single sentences, which the answer composer scores against a question."""
         ...
@@ -72,6 +76,9 @@ class MiniLMEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self.embed_documents(texts)
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         # a "sentence" past SENTENCE_TOKENS is an OCR'd table row or a run-on: its head is enough to score it, and
@@ -115,6 +122,11 @@ class E5Embedder:
         with self._lock:
             vector = self._model.query(text)
         return np.asarray(vector, dtype=np.float32).reshape(self.dim)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.query(list(texts))
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         return self.embed_documents(texts)

@@ -1,6 +1,7 @@
 """A question's words read across languages: each becomes the indexed documents' word nearest to it in the
-multilingual embedder's space ("stipendio" → "salary", "alberi" → "trees"), so that a check on whether an answer
-shares a word with the question works when the question and the sources are in different languages."""
+multilingual embedder's space ("stipendio" → "salary", "alberi" → "trees"). Search reads a question in another
+language in the sources' words this way (so the passages need no multilingual vectors), and the answer check on
+whether a passage shares a word with the question works across languages."""
 
 from __future__ import annotations
 
@@ -11,14 +12,22 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.core.text import STOPWORDS
+from assistant.core.languages import FUNCTION_WORDS
+from assistant.core.text import STOPWORDS, fold, words
 from assistant.index.embeddings import Embedder
 
 Translate = Callable[[str], list[str]]  # a word of a question -> the sources' words for it
 
 VOCABULARY_NAME = "vocabulary-e5.npz"
 VOCABULARY_MODEL = "e5"  # the multilingual embedder: MiniLM does not place "stipendio" near "salary"
+MULTILINGUAL_MODELS = frozenset({VOCABULARY_MODEL})  # dense models that read a question in any language as asked
 _WORD = re.compile(r"[^\W\d_]{3,30}")
+_SENSES_KEPT = 3  # the most senses ``translate`` or ``read_query`` is asked for
+
+
+def _content(word: str) -> bool:
+    """A word that says what a question is about: not a function word of any of the assistant's languages."""
+    return word not in STOPWORDS and fold(word) not in FUNCTION_WORDS
 
 
 def vocabulary_words(text: str) -> set[str]:
@@ -40,11 +49,32 @@ class WordTranslator:
     def translate(self, term: str, embedder: Embedder, senses: int = 3) -> list[str]:
         """The ``senses`` vocabulary words nearest to ``term`` (asked as a query, as a question's words are): a word
         has more than one rendering ("klimaschutz": climate, ...; the nearest alone missed "climate" there)."""
-        if term not in self._read:
-            scores = self.vectors @ embedder.embed_query(term)
-            nearest = np.argsort(-scores, kind="stable")[:senses]
-            self._read[term] = [self.words[i] for i in nearest]
-        return self._read[term]
+        self._look_up([term], embedder)
+        return self._read[term][:senses]
+
+    def _look_up(self, terms: list[str], embedder: Embedder) -> None:
+        """Find and keep the nearest vocabulary words of each term not read yet, in one batch of query vectors."""
+        unread = [t for t in dict.fromkeys(terms) if t not in self._read]
+        if not unread:
+            return
+        if not self.words:
+            self._read.update((t, []) for t in unread)
+            return
+        scores = embedder.embed_queries(unread) @ self.vectors.T
+        kept = min(_SENSES_KEPT, len(self.words))
+        for term, row in zip(unread, scores):
+            top = np.argpartition(-row, kept - 1)[:kept]
+            self._read[term] = [self.words[i] for i in top[np.argsort(-row[top], kind="stable")]]
+
+    def read_query(self, question: str, embedder: Embedder, senses: int = 2) -> str:
+        """``question`` in the sources' words: its numbers, then each content word's ``senses`` nearest vocabulary
+        words ("Quanti alberi ha piantato Milano nel 2023?" → "2023 trees planted milan ..."), all read in one
+        batch of query vectors. Empty when the vocabulary or the question has no word to read."""
+        terms = [w for w in dict.fromkeys(_WORD.findall(question.lower())) if _content(w)]
+        numbers = [t for t in words(question) if any(ch.isdigit() for ch in t)]
+        self._look_up(terms, embedder)
+        read = [word for t in terms for word in self._read[t][:senses]]
+        return " ".join(numbers + list(dict.fromkeys(read)))
 
     def extended(self, texts: Iterable[str], embedder: Embedder, batch: int = 256) -> WordTranslator:
         """This vocabulary with the words of ``texts`` it lacks; a word the documents no longer use is kept (it is

@@ -1,6 +1,7 @@
 """Hybrid retrieval: BM25 and one or two dense models, fused by weighted scores (min-max or reciprocal rank),
 reranked (by a local cross-encoder when one is configured, else rescored from stored vectors and sentences),
-de-duplicated, with neighbouring chunks merged where a passage was cut mid-thought.
+de-duplicated, with neighbouring chunks merged where a passage was cut mid-thought. A question in another language
+than the sources is read in their words first (the index's vocabulary), so English-only signals can search it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from assistant.core.schema import Chunk, SearchResult
 from assistant.index.bm25 import SIDECAR_NAME, BM25Index
 from assistant.index.embeddings import get_embedder
 from assistant.index.store import ChunkStore
+from assistant.index.word_vectors import MULTILINGUAL_MODELS, VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from assistant.retrieval.filters import SearchFilter
 from assistant.retrieval.fusion import FusionConfig, fused_scores
 from assistant.retrieval.reranker import CrossEncoderReranker, Reranker
@@ -48,6 +50,7 @@ class SearchEngine:
         self.reranker = reranker or (CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None)
         self._bm25: BM25Index | None = None
         self._bm25_mtime = 0.0
+        self._vocabulary: tuple[float, WordTranslator | None] = (0.0, None)
         self._lock = threading.Lock()
         self.refresh()
 
@@ -68,6 +71,22 @@ class SearchEngine:
                 mtime = path.stat().st_mtime
             self._bm25_mtime = mtime
 
+    def vocabulary(self) -> WordTranslator | None:
+        """The sources' words with their multilingual vectors, reloaded when a sync rewrote them; ``None`` when
+        the index has none or cross-lingual reading is off."""
+        path = self.settings.index_dir / VOCABULARY_NAME
+        written = path.stat().st_mtime if path.is_file() and self.settings.crosslingual else 0.0
+        if written != self._vocabulary[0]:
+            self._vocabulary = (written, WordTranslator.load(self.settings.index_dir) if written else None)
+        return self._vocabulary[1]
+
+    def reading(self, query: str) -> str:
+        """A question in another language read in the sources' words ("" for English, or without a vocabulary)."""
+        vocabulary = self.vocabulary() if query_language(query) != "en" else None
+        if vocabulary is None or not len(vocabulary):
+            return ""
+        return vocabulary.read_query(query, get_embedder(VOCABULARY_MODEL, self.settings.threads))
+
     @property
     def version(self) -> float:
         """Changes whenever a sync rewrites the index (the BM25 sidecar's modification time)."""
@@ -83,15 +102,17 @@ class SearchEngine:
             get_embedder(model, self.settings.threads).embed_query("warm up")
 
     def candidates(
-        self, query: str, search_filter: SearchFilter | None = None, depth: int | None = None
+        self, query: str, search_filter: SearchFilter | None = None, depth: int | None = None, reading: str = ""
     ) -> dict[str, list[tuple[str, float]]]:
-        """Ranked (chunk id, score) lists per signal; no text is read here (``fuse`` reads the head's)."""
+        """Ranked (chunk id, score) lists per signal; no text is read here (``fuse`` reads the head's). With a
+        ``reading`` of the query in the sources' words, BM25 searches both and an English-only model the reading."""
         depth = depth or self.fusion.candidates
         search_filter = search_filter or SearchFilter()
         where = search_filter.to_where()
 
         def nearest(model: str) -> list[tuple[str, float]]:
-            vector = get_embedder(model, self.settings.threads).embed_query(query)
+            text = query if model in MULTILINGUAL_MODELS or not reading else reading
+            vector = get_embedder(model, self.settings.threads).embed_query(text)
             return list(self.store.nearest(model, vector, depth, where))
 
         # The dense models embed the query at the same time: each is a few ms of native code that frees the GIL.
@@ -100,7 +121,8 @@ class SearchEngine:
         )
         lists = dict(zip(self.models, found))
         if self._bm25 is not None and len(self._bm25):
-            lists["bm25"] = list(self._bm25.search(query, depth, search_filter.mask(self._bm25.fields)))
+            lexical = f"{query} {reading}" if reading else query
+            lists["bm25"] = list(self._bm25.search(lexical, depth, search_filter.mask(self._bm25.fields)))
         return lists
 
     def fuse(
@@ -133,13 +155,14 @@ class SearchEngine:
         if not query:
             return []
         foreign = query_language(query) != "en"
+        reading = self.reading(query) if foreign else ""
         results = self.fuse(
-            self.candidates(query, search_filter, depth), foreign, head=max(self.fusion.rescore_depth, 3 * k)
+            self.candidates(query, search_filter, depth, reading), foreign, head=max(self.fusion.rescore_depth, 3 * k)
         )
         if self.reranker is not None:
             results = self.reranker.rerank(query, results)
         elif self.fusion.rescore_depth:
-            results = self.rescore(query, results)
+            results = self.rescore(f"{query} {reading}" if reading else query, results)
         results = self._dedupe(results)
         if merge_neighbours:
             results = self._merge_neighbours(results[: max(k * 3, k)])

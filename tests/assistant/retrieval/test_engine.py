@@ -198,3 +198,23 @@ def test_the_langchain_retriever_applies_its_filter(engine: SearchEngine) -> Non
 def test_a_result_exports_its_score_rounded_and_its_text(engine: SearchEngine) -> None:
     result = SearchResult(engine.store.get(engine.primary, [engine.bm25.chunk_ids[0]])[0], 0.1234567, rank=1)
     assert result.to_dict()["score"] == 0.123457 and result.to_dict()["text"] == result.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Combien de passagers transporte le ferry hydroglisseur électrique ?",
+        "Wie viele Passagiere befördert die elektrische Tragflügelfähre?",
+        "¿Cuántos pasajeros lleva el ferry eléctrico de hidroala?",
+    ],
+)
+def test_a_question_in_another_language_is_searched_in_the_sources_words(engine: SearchEngine, question: str) -> None:
+    """The index holds MiniLM (English) vectors only: the question is read through the vocabulary's e5 vectors."""
+    reading = engine.reading(question)
+    assert "passengers" in reading.split()
+    best = engine.search(question, k=1)[0]
+    assert best.doc_id == "ferry" and "ninety passengers" in best.text
+
+
+def test_an_english_question_is_not_read_again(engine: SearchEngine) -> None:
+    assert engine.reading("How many passengers does the hydrofoil ferry carry?") == ""
