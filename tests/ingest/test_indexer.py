@@ -106,6 +106,33 @@ def test_the_multilingual_index_keeps_its_documents_vocabulary_in_step(
     sync([folder], settings)
 
 
+def test_an_index_of_the_previous_format_is_migrated_with_a_one_line_message(
+    settings: Settings, docs_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Format 1 kept e5 passage vectors by default; the next sync drops them (not configured) and re-embeds nothing."""
+    sync([docs_folder], replace(settings, dense_models=("minilm", "e5")))
+    path = settings.index_dir / "manifest.json"
+    written = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**written, "version": 1}), encoding="utf-8")
+    monkeypatch.setattr(indexer, "get_embedder", lambda *_a, **_k: pytest.fail("a migration re-embeds nothing"))
+    report = sync([docs_folder], settings)
+    assert report.migrated.endswith("index format 1 -> 2: dropped the e5 passage vectors (not in dense_models)")
+    assert report.summary().splitlines()[0] == report.migrated and report.unchanged == 3
+    assert ChunkStore(settings).models() == ["minilm"]
+    migrated = Manifest.load(settings.index_dir)
+    assert migrated.version == 2 and {tuple(e.models) for e in migrated.files.values()} == {("minilm",)}
+    assert sync([docs_folder], settings).migrated == ""  # said once
+
+
+def test_an_index_written_by_a_newer_version_is_refused(settings: Settings, docs_folder: Path) -> None:
+    sync([docs_folder], settings)
+    path = settings.index_dir / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "version": 99}), encoding="utf-8")
+    with pytest.raises(ValueError, match="index format 99 was written by a newer netzero"):
+        sync([docs_folder], settings)
+    assert Manifest.load(settings.index_dir).version == 99 and len(_store_ids(settings)) > 0  # left as it was
+
+
 def test_bad_files_are_reported_and_nothing_indexed_is_lost(settings: Settings, docs_folder: Path) -> None:
     sync([docs_folder], settings)
     before = _store_ids(settings)
