@@ -26,7 +26,8 @@ def write_toml(folder: Path, text: str) -> Path:
 
 def test_the_defaults_need_nothing() -> None:
     settings = load_settings()
-    assert settings == Settings() and settings.port == 7860 and settings.dense_models == ("minilm", "e5")
+    assert settings == Settings() and settings.port == 7860 and settings.dense_models == ("minilm",)
+    assert settings.crosslingual  # questions in other languages are read through the index's vocabulary
 
 
 def test_a_port_from_the_environment_is_an_int(monkeypatch: pytest.MonkeyPatch) -> None:
