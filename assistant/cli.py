@@ -52,6 +52,7 @@ def _progress_printer() -> Any:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.indexer import sync
+    from ingest.manifest import IndexFormatError
 
     settings = _settings(args)
     paths = [Path(p) for p in (args.paths or [settings.corpus])]
@@ -59,7 +60,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"netzero ingest: {path}: no such file or folder", file=sys.stderr)
             return EXIT_USAGE
-    report = sync(paths, settings, rebuild=args.rebuild, progress=_progress_printer())
+    try:
+        report = sync(paths, settings, rebuild=args.rebuild, progress=_progress_printer())
+    except IndexFormatError as exc:
+        print(f"netzero ingest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     for path in report.skipped:
         print(f"skipped {path}: unsupported file type", file=sys.stderr)
     for path, reason in report.failed:

@@ -26,7 +26,7 @@ from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, Word
 from ingest.chunking import ChunkingOptions, chunk_document
 from ingest.errors import LoadError
 from ingest.loaders import is_supported, load
-from ingest.manifest import INDEX_FORMAT, FileEntry, Manifest, file_hash
+from ingest.manifest import INDEX_FORMAT, FileEntry, IndexFormatError, Manifest, file_hash
 from ingest.metadata import SIDECAR_SUFFIX
 
 # YAML files beside documents are metadata (sidecars, the controlled vocabulary), never documents to list.
@@ -332,7 +332,7 @@ class Indexer:
         was done; an index from a newer version is refused, never mixed."""
         folder = self.settings.index_dir
         if manifest.version > INDEX_FORMAT:
-            raise ValueError(
+            raise IndexFormatError(
                 f"{folder}: index format {manifest.version} was written by a newer netzero (this one reads "
                 f"{INDEX_FORMAT}); upgrade, or rebuild it with `netzero ingest --rebuild`"
             )

@@ -19,6 +19,10 @@ DIRTY_NAME = "sync-in-progress"
 INDEX_FORMAT = 2
 
 
+class IndexFormatError(ValueError):
+    """The index was written by a newer version than this one reads."""
+
+
 @dataclass
 class FileEntry:
     doc_id: str
