@@ -34,7 +34,7 @@ def _health(url: str) -> dict | None:
 
 
 @contextmanager
-def running_server(root: Path, corpus: Path, timeout_s: float = 240.0, **env: str) -> Iterator[Server]:
+def running_server(root: Path, corpus: Path, timeout_s: float = 600.0, **env: str) -> Iterator[Server]:
     """The server over an empty index of ``corpus`` (it indexes it at start), once its index is ready."""
     port = free_port()
     environment = {

@@ -84,6 +84,11 @@ def test_the_api_description_is_public_only_without_login(open_server: Server, l
         assert browser.get("/docs").status_code == 200 and browser.get("/openapi.json").status_code == 200
 
 
+def test_the_login_page_describes_no_endpoint(login_server: Server) -> None:
+    page = httpx.get(f"{login_server.url}/", timeout=30).text
+    assert '"auth_required":true' in page and '"named_endpoints":{}' in page and "on_ask" not in page
+
+
 @pytest.fixture(scope="module")
 def guarded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Accounts, sessions and tokens that last a few seconds, and the default back-off (5 failures a minute)."""
