@@ -156,9 +156,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from assistant.ui.app import launch
+    from assistant.server.app import serve
 
-    launch(load_settings(host=args.host, port=args.port, index=args.index))
+    try:
+        serve(load_settings(host=args.host, port=args.port, index=args.index))
+    except ValueError as exc:  # a bad setting, such as a malformed NETZERO_AUTH entry
+        print(f"netzero serve: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -204,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", metavar="FILE")
     ask.set_defaults(func=cmd_ask)
 
-    serve = sub.add_parser("serve", help="start the chat UI (same as python app.py)")
+    serve = sub.add_parser("serve", help="serve the UI, the REST API and the OpenAI-compatible API (as python app.py)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--index")

@@ -21,7 +21,8 @@ def _lead_and_points(picks: list[tuple[str, int]], lead: int) -> str:
     return f"{opening}\n\n{points}" if points else opening
 
 
-def _sources_list(citations: list[Citation]) -> str:
+def sources_list(citations: list[Citation]) -> str:
+    """The numbered Sources list that closes a draft, and that other shells (the OpenAI-compatible API) append."""
     lines = []
     for c in citations:
         where = f", {location(c.page, c.section)}" if c.page or c.section else ""
@@ -58,7 +59,7 @@ def render(
         )
         return (
             f"Dear colleague,\n\nThank you for your message. {body}{dated}\n\nSources:\n"
-            f"{_sources_list(citations)}\n\n{SIGN_OFF}"
+            f"{sources_list(citations)}\n\n{SIGN_OFF}"
         )
     more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == Mode.EXPLORE else ""
     return f"{note}{body}" + (f"\n\nYou could also ask:\n{more}" if more else "")
@@ -86,7 +87,7 @@ def render_abstention(
         if nearby:
             core += " Nearby, they cover: " + "; ".join(f"“{t}”" for t in nearby[:3]) + "."
     ask = ("\n\nQuestions I can answer:\n" + "\n".join(f"- {q}" for q in suggestions[:3])) if suggestions else ""
-    listed = f"\n\nSources:\n{_sources_list(sources)}" if sources else ""
+    listed = f"\n\nSources:\n{sources_list(sources)}" if sources else ""
     if mode == Mode.DRAFT:
         return (
             f"Dear colleague,\n\nThank you for your message. {core} We suggest checking with the NetZeroCities "

@@ -47,6 +47,12 @@ class Settings:
     auth: str = ""
     auth_file: str = ""
     upload_max_mb: float = 20.0
+    session_hours: float = 12.0  # how long a UI sign-in or an API token stays valid
+    secret: str = ""  # signs API tokens; empty: a random one per process (tokens then die with it)
+    cors_origins: tuple[str, ...] = ()  # web origins allowed to call the server from a browser; none by default
+    signin_failures: int = 5  # failed sign-ins per user or per address within signin_window_s that lock it
+    signin_window_s: float = 60.0
+    signin_lock_s: float = 300.0
 
     @property
     def index_dir(self) -> Path:

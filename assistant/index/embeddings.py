@@ -138,12 +138,21 @@ EMBEDDING_DIMS = {"minilm": MiniLMEmbedder.dim, "e5": E5Embedder.dim}
 
 
 _LOADING = threading.Lock()
+_LOADED: set[str] = set()
 
 
 def get_embedder(name: str, threads: int = 2) -> Embedder:
     """The loaded model called ``name``, loaded once per process even when threads ask at the same time."""
     with _LOADING:
-        return _load(name, threads)
+        embedder = _load(name, threads)
+        _LOADED.add(name)
+        return embedder
+
+
+def loaded_embedders() -> list[str]:
+    """The models this process has loaded so far (a server's health report names them)."""
+    with _LOADING:
+        return sorted(_LOADED)
 
 
 @lru_cache(maxsize=None)

@@ -198,6 +198,14 @@ class Conversation:
     questions: list[str] = field(default_factory=list)
     standalone_questions: list[str] = field(default_factory=list)
 
+    @classmethod
+    def replayed(cls, questions: list[str]) -> "Conversation":
+        """The history of a chat whose earlier ``questions`` (oldest first) come from a client, not from this one."""
+        conversation = cls()
+        for question in questions:
+            conversation.add(question, conversation.rewrite(question))
+        return conversation
+
     def rewrite(self, question: str) -> str:
         return standalone(question, self.standalone_questions)
 

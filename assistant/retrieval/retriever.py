@@ -10,14 +10,17 @@ from langchain_core.retrievers import BaseRetriever
 
 
 class HybridRetriever(BaseRetriever):
-    """The search engine as a langchain retriever, so it plugs into any langchain chain."""
+    """The search engine as a langchain retriever; ``k`` set on it is the default, ``invoke(query, k=n)`` overrides
+    it for one call, as LangChain's standard retriever tests require."""
 
     engine: Any
     k: int = 5
     search_filter: Any = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        results = self.engine.search(query, k=self.k, search_filter=self.search_filter)
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None, **_: Any
+    ) -> list[Document]:
+        results = self.engine.search(query, k=k or self.k, search_filter=self.search_filter)
         return [
             Document(
                 page_content=r.text,

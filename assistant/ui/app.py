@@ -1,4 +1,5 @@
-"""The gradio UI: components and how they are wired to :class:`assistant.api.Assistant`.
+"""The gradio UI: components and how they are wired to :class:`assistant.api.Assistant` (``assistant.server``
+mounts it).
 
 The work is done by the modules it calls: session (the chat), render and cards (escaped HTML), facets
 (filters), export (Markdown and CSV), uploads and indexing (adding documents), tables (library, logs), auth.
@@ -6,27 +7,23 @@ The work is done by the modules it calls: session (the chat), render and cards (
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.core.accounts import credentials
-from assistant.core.config import Settings
 from assistant.core.schema import Mode
 from assistant.ui.cards import EMPTY as NO_SOURCES
 from assistant.ui.cards import sources_html
-from assistant.ui.export import exports_dir, write_conversation, write_log_csv
+from assistant.ui.export import write_conversation, write_log_csv
 from assistant.ui.facets import facets, search_filter
 from assistant.ui.render import banner_html, conversation_html
 from assistant.ui.session import ChatSession
 from assistant.ui.starters import MODE_CHOICES, STARTERS
 from assistant.ui.tables import library_html, log_html
-from assistant.ui.theme import CSS, HEAD, THEME
 from assistant.ui.uploads import UPLOAD_SUFFIXES, index_uploads, outcome_html, receive, settle
-from ingest.jobs import IndexingJob, index_ready
+from ingest.jobs import IndexingJob
 
 TITLE = "NetZero Cities assistant"
 INTRO = (
@@ -254,29 +251,3 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
 
             upload.click(on_upload, files, [upload_note, library, files])
     return app
-
-
-def launch(settings: Settings) -> None:
-    """Serve the app on ``settings.host:port``; an empty index is first filled from the shipped corpus in the
-    background, with its progress on the page. Login (and uploads) when credentials are configured."""
-    logins = credentials(settings)
-    assistant = Assistant(settings)
-    job = IndexingJob(settings)
-    if index_ready(settings):
-        threading.Thread(target=assistant.engine.warm_up, name="netzero-warm-up", daemon=True).start()
-    else:
-        job.start([settings.corpus])
-    app = build(assistant, job, uploads_allowed=bool(logins))
-    app.queue().launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        auth=logins or None,
-        auth_message="Sign in to the NetZero Cities assistant.",
-        allowed_paths=[str(exports_dir(settings))],
-        max_file_size=int(settings.upload_max_mb * 1e6),
-        theme=THEME,
-        css=CSS,
-        head=HEAD,
-        footer_links=[],
-        run_history=False,
-    )

@@ -59,6 +59,14 @@ def test_a_conversation_keeps_the_user_words_and_the_searched_queries() -> None:
     ]
 
 
+def test_a_replayed_history_is_the_same_as_one_asked_here() -> None:
+    asked = ["What is Lahti doing about commuting?", "and what about Espoo?"]
+    replayed = Conversation.replayed(asked)
+    assert replayed.questions == asked
+    assert replayed.standalone_questions[-1] == "What is Espoo doing about commuting?"
+    assert replayed.rewrite("What about Turku?") == "What is Turku doing about commuting?"
+
+
 def test_a_follow_up_builds_on_the_last_standalone_question_not_the_user_words() -> None:
     conversation = Conversation()
     for question in ["What is Lahti doing about commuting?", "and what about Espoo?"]:
