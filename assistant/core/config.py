@@ -53,6 +53,7 @@ class Settings:
     signin_failures: int = 5  # failed sign-ins per user or per address within signin_window_s that lock it
     signin_window_s: float = 60.0
     signin_lock_s: float = 300.0
+    today: str = ""  # YYYY-MM-DD: the date answers judge deadlines against (empty: the real date)
 
     @property
     def index_dir(self) -> Path:
