@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant.answering.answer_model import AnswerModel, load_answer_model
 from assistant.answering.composer import Composer, Composition, Judgement
+from assistant.answering.dates import dated, today
 from assistant.answering.features import QuestionFacts
 from assistant.answering.modes import render, render_abstention
 from assistant.answering.relevance import Evidence, assess, load_calibration, unseen_names
@@ -172,6 +173,7 @@ class Assistant:
             abstained=False,
             sources=passages,
             standalone_question=standalone,
+            filters=search_filter.describe() if search_filter else "",
             timings_ms=timings,
         )
         if not passages or grounds.evidence.off_topic:
@@ -222,6 +224,7 @@ class Assistant:
         if not picks:
             return reply
         rendered, citations = cite_in_order([(p.text, p.source, p.text) for p in picks], passages)
+        rendered = dated(rendered, citations, today(self.settings))  # a passed deadline says so
         reply.suggestions = suggest(passages, {c.result.chunk_id for c in citations})
         reply.engine = "extractive"
         reply.citations = citations
@@ -269,11 +272,17 @@ class Assistant:
             quote = " ".join(f"{text} [{n}]" for text, n in rendered)
         nearby = [] if off_topic else list(dict.fromkeys(r.title for r in results[:5]))
         reply.answer = render_abstention(
-            reply.mode, off_topic, nearby, reply.suggestions, quote=quote, sources=reply.citations
+            reply.mode,
+            off_topic,
+            nearby,
+            reply.suggestions,
+            quote=quote,
+            sources=reply.citations,
+            filters=reply.filters,
         )
         reply.timings_ms["total"] = reply.timings_ms.get("total", (time.perf_counter() - started) * 1000)
         verdict = evidence.to_dict() | (judgement.to_dict() if judgement else {})
-        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode, verdict)
+        self.logbook.log_abstention(reply.question, reply.standalone_question, reply.mode, verdict, reply.filters)
         return reply
 
     # Library and feedback -------------------------------------------------------------------------------------

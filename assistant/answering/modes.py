@@ -72,9 +72,11 @@ def render_abstention(
     suggestions: list[str],
     quote: str = "",
     sources: list[Citation] | None = None,
+    filters: str = "",
 ) -> str:
     """A plain "my sources do not cover this", what they do cover nearby, and questions that can be answered.
-    With ``quote``, the cited sentences that come closest: what the sources do say on the topic."""
+    With ``quote``, the cited sentences that come closest: what the sources do say on the topic. Under a search
+    filter, it says the filter narrowed the search and how to lift it."""
     if quote:
         core = f"My sources do not give a definite answer to this. What they say: {quote}"
     elif off_topic:
@@ -86,6 +88,11 @@ def render_abstention(
         core = "My sources do not cover this question, so I will not guess."
         if nearby:
             core += " Nearby, they cover: " + "; ".join(f"“{t}”" for t in nearby[:3]) + "."
+    if filters:
+        core += (
+            f" I searched only the sources that match your filter ({filters}): clear it under “Filters” and ask "
+            "again to search all of them."
+        )
     ask = ("\n\nQuestions I can answer:\n" + "\n".join(f"- {q}" for q in suggestions[:3])) if suggestions else ""
     listed = f"\n\nSources:\n{sources_list(sources)}" if sources else ""
     if mode == Mode.DRAFT:

@@ -40,6 +40,7 @@ class Reply:
     sources: list[SearchResult] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     standalone_question: str = ""
+    filters: str = ""  # the search filter the question was asked under, as SearchFilter.describe() says it
     engine: str = "extractive"
     notice: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
@@ -49,6 +50,7 @@ class Reply:
         return {
             "question": self.question,
             "standalone_question": self.standalone_question or self.question,
+            "filters": self.filters,
             "mode": self.mode,
             "answer": self.answer,
             "abstained": self.abstained,

@@ -12,7 +12,7 @@ from typing import Any
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS abstentions (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, question TEXT NOT NULL, standalone TEXT, mode TEXT,
-    best_score REAL, dense REAL, coverage REAL, off_topic INTEGER
+    best_score REAL, dense REAL, coverage REAL, off_topic INTEGER, filters TEXT
 );
 CREATE TABLE IF NOT EXISTS feedback (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, question TEXT NOT NULL, answer TEXT NOT NULL, sources TEXT NOT NULL,
@@ -30,6 +30,9 @@ class Logbook:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(abstentions)")}
+            if "filters" not in columns:  # a logbook written before gaps recorded the filter they were asked under
+                db.execute("ALTER TABLE abstentions ADD COLUMN filters TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10)
@@ -38,11 +41,14 @@ class Logbook:
     def _now() -> str:
         return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
-    def log_abstention(self, question: str, standalone: str, mode: str, evidence: dict[str, Any]) -> None:
+    def log_abstention(
+        self, question: str, standalone: str, mode: str, evidence: dict[str, Any], filters: str = ""
+    ) -> None:
+        """A question the sources could not answer, with the filter it was asked under (a gap may be the filter's)."""
         with self._lock, self._connect() as db:
             db.execute(
-                "INSERT INTO abstentions (at, question, standalone, mode, best_score, dense, coverage, off_topic) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO abstentions (at, question, standalone, mode, best_score, dense, coverage, off_topic, "
+                "filters) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._now(),
                     question,
@@ -52,6 +58,7 @@ class Logbook:
                     evidence.get("dense"),
                     evidence.get("coverage"),
                     int(bool(evidence.get("off_topic"))),
+                    filters,
                 ),
             )
 

@@ -42,6 +42,7 @@ ABSTENTION_COLUMNS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("mode", "Mode", str),
     ("question", "Question", str),
     ("standalone", "Searched as", str),
+    ("filters", "Filters", str),
     ("best_score", "Best score", lambda v: f"{v:.3f}"),
     ("off_topic", "Off topic", lambda v: "yes" if v else "no"),
 )

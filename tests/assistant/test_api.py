@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.dates import CLOSED_NOTE, PASSED_NOTE
 from assistant.answering.modes import SIGN_OFF
 from assistant.answering.replies import Reply
 from assistant.api import Assistant
@@ -20,6 +21,8 @@ from ingest.indexer import sync
 from tests.conftest import write_md
 
 GRANTS = "How large are the Pilot Cities grants?"
+# the notes the answer adds to a sentence whose deadline has passed: ours, not the sources' words
+DATE_NOTES = re.compile(rf" (?:{re.escape(PASSED_NOTE)}|{re.escape(CLOSED_NOTE).replace(re.escape('{}'), '[^)]+')})")
 PAELLA = "What is the best recipe for paella?"
 
 
@@ -30,7 +33,7 @@ def assistant(corpus_settings: Settings) -> Assistant:
 
 def answer_body(reply: Reply) -> str:
     """The part of the answer made of cited sentences: no note, greeting, next questions, sources or sign-off."""
-    body = reply.answer.removeprefix("(Answer drawn from English sources.)\n\n")
+    body = DATE_NOTES.sub("", reply.answer.removeprefix("(Answer drawn from English sources.)\n\n"))
     if body.startswith("Here is where to start, step by step:\n\n"):
         body = re.sub(r"^\d+\. ", "", body.split("\n\n", 1)[1], flags=re.M)
     if reply.mode == "draft":
@@ -93,6 +96,30 @@ def test_an_off_topic_question_abstains_and_is_logged(assistant: Assistant) -> N
     assert reply.answer.startswith("I can only answer questions about the EU Mission")
     logged = [row for row in assistant.logbook.rows("abstentions") if row["question"] == PAELLA]
     assert logged and logged[0]["off_topic"] == 1 and logged[0]["mode"] == "explore"
+
+
+def test_an_abstention_under_a_filter_names_it_and_the_gap_is_logged_with_it(assistant: Assistant) -> None:
+    question = "What is Valencia doing about its climate city contract?"
+    reply = assistant.ask(question, search_filter=SearchFilter.from_pairs({"country": ["Finland"]}))
+    assert reply.abstained and "your filter (country=finland)" in reply.answer.lower()
+    assert "clear it under “Filters”" in reply.answer
+    logged = [row for row in assistant.logbook.rows("abstentions") if row["question"] == question]
+    assert logged and logged[0]["filters"].lower() == "country=finland"
+
+
+@pytest.mark.parametrize("today, noted", [("2026-12-06", True), ("2025-06-01", False)])
+def test_a_passed_deadline_or_closed_call_is_noted_only_once_the_date_is_past(
+    corpus_settings: Settings, today: str, noted: bool
+) -> None:
+    reply = Assistant(corpus_settings.with_overrides(today=today)).ask(
+        "We are a mid-sized city outside the 112. How do we start?", mode="start"
+    )
+    assert not reply.abstained
+    notes = DATE_NOTES.findall(reply.answer)
+    assert bool(notes) is noted, reply.answer
+    if noted:
+        assert " (closed on 12 September 2025)" in notes or f" {PASSED_NOTE}" in notes
+    assert_grounded(reply)
 
 
 def test_draft_mode_writes_a_letter_with_sources(assistant: Assistant) -> None:
