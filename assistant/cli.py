@@ -1,4 +1,4 @@
-"""The ``netzero`` command: ingest, search, ask, serve and eval, as thin shells over the Python API.
+"""The ``netzero`` command: ingest, search, ask, serve, logs and eval, as thin shells over the Python API.
 
 Exit codes: 0 success; 1 some inputs failed (each named on stderr with its reason, the rest done); 2 usage error.
 """
@@ -166,6 +166,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_logs(args: argparse.Namespace) -> int:
+    from assistant.core.logbook import Logbook
+    from assistant.ui.export import log_csv
+
+    settings = _settings(args)
+    rows = Logbook(settings.logs_dir / "assistant.sqlite").rows(args.table, limit=args.limit)
+    if args.format == "jsonl":
+        for row in rows:
+            _emit(row)
+    else:
+        log_csv(rows, args.table, sys.stdout)
+    return EXIT_OK
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.retrieval.evaluation import evaluate_beir
 
@@ -213,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--index")
     serve.set_defaults(func=cmd_serve)
+
+    logs = sub.add_parser(
+        "logs", help="the content team's logs (personal data, read on the server): feedback or unanswered questions"
+    )
+    logs.add_argument("table", choices=["feedback", "abstentions"])
+    logs.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="CSV (default) or JSON lines")
+    logs.add_argument("--limit", type=int, default=1_000_000, help="the newest N rows (default: all)")
+    logs.set_defaults(func=cmd_logs)
 
     evaluate = sub.add_parser("eval", help="retrieval metrics on a BEIR-format folder")
     evaluate.add_argument("kind", choices=["beir"])

@@ -9,7 +9,7 @@ import csv
 import secrets
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from assistant.answering.replies import Citation
 from assistant.core.config import Settings
@@ -19,7 +19,18 @@ from assistant.ui.session import Turn
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LOG_COLUMNS = {  # the logbook's columns, for the header of an empty export
     "feedback": ("id", "at", "question", "answer", "sources", "helpful", "comment", "mode"),
-    "abstentions": ("id", "at", "question", "standalone", "mode", "best_score", "dense", "coverage", "off_topic"),
+    "abstentions": (
+        "id",
+        "at",
+        "question",
+        "standalone",
+        "mode",
+        "best_score",
+        "dense",
+        "coverage",
+        "off_topic",
+        "filters",
+    ),
 }
 
 
@@ -77,12 +88,17 @@ def _cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def log_csv(rows: list[dict[str, Any]], table: str, handle: TextIO) -> None:
+    """The rows of the ``feedback`` or ``abstentions`` log as CSV on ``handle``, with a header even when empty."""
+    columns = list(rows[0]) if rows else list(_LOG_COLUMNS[table])
+    writer = csv.writer(handle)
+    writer.writerow(columns)
+    writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+
+
 def write_log_csv(rows: list[dict[str, Any]], table: str, settings: Settings) -> Path:
     """Write the rows of the ``feedback`` or ``abstentions`` log to a new CSV file and return its path."""
     path = exports_dir(settings) / _name(table, ".csv")
-    columns = list(rows[0]) if rows else list(_LOG_COLUMNS[table])
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        log_csv(rows, table, handle)
     return path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -120,3 +122,22 @@ def test_ask_batch_json_prints_one_line_per_question(runs: dict[str, Run]) -> No
 def test_a_usage_error_exits_with_2_and_says_why(corpus_settings: Settings, args: list[str], message: str) -> None:
     run = finish(start(args, corpus_settings), timeout_s=120)
     assert run.returncode == 2 and message in run.stderr and run.stdout == ""
+
+
+def test_logs_prints_the_feedback_as_csv_and_the_gaps_as_json_lines(settings: Settings) -> None:
+    from assistant.core.logbook import Logbook
+
+    logbook = Logbook(settings.logs_dir / "assistant.sqlite")
+    logbook.log_feedback("How large are the grants?", "Up to €1.5 million [1].", [], True, "=HYPERLINK(1)", "explore")
+    logbook.log_abstention("What is the best paella?", "What is the best paella?", "explore", {"off_topic": True})
+
+    feedback = finish(start(["logs", "feedback"], settings), timeout_s=120)
+    assert feedback.returncode == 0, feedback.stderr
+    header, row = list(csv.reader(io.StringIO(feedback.stdout)))
+    assert header[:3] == ["id", "at", "question"]
+    assert dict(zip(header, row))["comment"] == "'=HYPERLINK(1)"  # a spreadsheet will not run it
+
+    gaps = finish(start(["logs", "abstentions", "--format", "jsonl"], settings), timeout_s=120)
+    assert gaps.returncode == 0, gaps.stderr
+    [gap] = gaps.json_lines()
+    assert gap["question"] == "What is the best paella?" and gap["off_topic"] == 1
