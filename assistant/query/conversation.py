@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.core.text import STOPWORDS, capitalised_names, fold, words
+from assistant.core.text import STOPWORDS, capitalised_names, fold, split_sentences, words
+from assistant.query.asker import asker_group, self_descriptions
 
 _WHAT_ABOUT = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?:for|in)?\s*(?P<y>[^?]{2,40}?)\s*\?\s*$"
@@ -191,6 +192,12 @@ def standalone(question: str, history: list[str]) -> str:
     return with_scope(question)
 
 
+def situation(message: str) -> str:
+    """The sentences in which the asker says who they are: their group of cities or their own city or country."""
+    told = [s for s in split_sentences(message) if asker_group(s) or self_descriptions(s)]
+    return " ".join(s if s.endswith((".", "!", "?")) else f"{s}." for s in told)
+
+
 @dataclass
 class Conversation:
     """A chat's history: what the user asked and the standalone queries that were searched."""
@@ -207,7 +214,14 @@ class Conversation:
         return conversation
 
     def rewrite(self, question: str) -> str:
-        return standalone(question, self.standalone_questions)
+        """The question as searched: completed from the history, and, when it does not say who asks, led by the
+        asker's situation from an earlier question ("We are a city outside the 112."), so a follow-up is answered
+        for the same group of cities and the same place."""
+        rewritten = standalone(question, self.standalone_questions)
+        if not self.questions or situation(rewritten):
+            return rewritten
+        earlier = next((found for asked in reversed(self.questions) if (found := situation(asked))), "")
+        return f"{earlier} {rewritten}" if earlier else rewritten
 
     def add(self, question: str, standalone_question: str) -> None:
         self.questions.append(question)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query.conversation import Conversation, standalone
+from assistant.query.asker import asker_group
+from assistant.query.conversation import Conversation, situation, standalone
 
 
 def test_what_about_another_city_substitutes_the_city() -> None:
@@ -135,3 +136,24 @@ def test_a_follow_up_naming_its_own_subject_carries_only_the_earlier_names() -> 
 )
 def test_a_bare_how_do_we_start_is_completed_with_what_the_assistant_is_about(question: str, searched: str) -> None:
     assert standalone(question, []) == searched
+
+
+def test_a_follow_up_keeps_the_askers_situation_from_an_earlier_turn() -> None:
+    conversation = Conversation()
+    for question in ("We are a mid-sized city outside the 112. How do we start?", "and is there funding for that?"):
+        conversation.add(question, conversation.rewrite(question))
+    searched = conversation.standalone_questions[-1]
+    assert searched.startswith("We are a mid-sized city outside the 112. and is there funding for that?")
+    assert asker_group(searched) == "other-cities"
+    assert situation("I work for the city of Kalmar. What is twinning?") == "I work for the city of Kalmar."
+
+
+def test_a_follow_up_that_says_who_asks_or_a_history_that_never_did_is_left_as_it_is() -> None:
+    conversation = Conversation()
+    conversation.add("We are a Mission City. How do we start?", "We are a Mission City. How do we start?")
+    assert conversation.rewrite("We are not a Mission City after all. What now?").startswith("We are not a Mission")
+    plain = Conversation()
+    plain.add("What is twinning?", "What is twinning?")
+    assert plain.rewrite("and how long does it take?") == standalone(
+        "and how long does it take?", ["What is twinning?"]
+    )
