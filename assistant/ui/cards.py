@@ -5,11 +5,10 @@ marked, the other retrieved passages folded away, and earlier answers' sources f
 from __future__ import annotations
 
 import html
-import re
 
 from assistant.core.schema import SearchResult
-from assistant.ui.highlight import highlight_html
-from assistant.ui.render import card_id, link_html
+from assistant.ui.highlight import highlight_markdown
+from assistant.ui.render import card_id, link_html, shortened
 from assistant.ui.session import Turn
 
 EMPTY = (
@@ -17,28 +16,6 @@ EMPTY = (
     "passage with the sentences the answer used highlighted, its date and page or section, and a link "
     "to the original.</p></div>"
 )
-
-
-_OWN_LINE = re.compile(r"\s*(?:[-*•+]\s|\d+[.)]\s|\||#)")  # list items, table rows and headings
-_ENDS_LINE = re.compile(r"\s*(?:\||#)")  # nothing continues a table row or a heading
-_EMPHASIS = re.compile(r"\*\*|__")
-
-
-def readable(text: str) -> str:
-    """A passage as it reads in a card: hard-wrapped lines joined, bold markers dropped, structure kept."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        if (
-            lines
-            and line.strip()
-            and lines[-1].strip()
-            and not _OWN_LINE.match(line)
-            and not _ENDS_LINE.match(lines[-1])
-        ):
-            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
-        else:
-            lines.append(line)
-    return _EMPHASIS.sub("", "\n".join(lines))
 
 
 def facts(result: SearchResult) -> list[str]:
@@ -64,7 +41,7 @@ def card_html(result: SearchResult, element_id: str, label: str, sentences: list
         f'<span class="nz-title">{html.escape(result.title)}</span></div>'
         f'<div class="nz-facts">{html.escape(" · ".join(facts(result)))}</div>'
         f'<div class="nz-origin">{_origin(result.source)}</div>'
-        f'<div class="nz-passage">{highlight_html(readable(result.text), sentences)}</div></div>'
+        f'<div class="nz-passage">{highlight_markdown(result.text, sentences)}</div></div>'
     )
 
 
@@ -93,7 +70,7 @@ def sources_html(turns: list[Turn]) -> str:
     last = len(turns) - 1
     parts = [
         '<div class="nz-sources">',
-        f'<div class="nz-sources-for">Sources for “{html.escape(turns[last].question)}”</div>',
+        f'<div class="nz-sources-for">Sources for “{html.escape(shortened(turns[last].question))}”</div>',
         _turn_cards(last, turns[last])
         or f'<p class="nz-hint">{"No sources." if turns[last].done else "Searching…"}</p>',
     ]
@@ -101,7 +78,7 @@ def sources_html(turns: list[Turn]) -> str:
     if earlier:
         parts.append('<details class="nz-earlier"><summary>Sources of earlier answers</summary>')
         for index, turn in reversed(earlier):
-            parts.append(f'<div class="nz-sources-for">{html.escape(turn.question)}</div>')
+            parts.append(f'<div class="nz-sources-for">{html.escape(shortened(turn.question))}</div>')
             parts.append(_turn_cards(index, turn))
         parts.append("</details>")
     parts.append("</div>")

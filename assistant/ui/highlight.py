@@ -1,4 +1,5 @@
-"""Find the cited sentences inside a passage, so a source card can mark exactly what the answer used.
+"""Find the cited sentences inside a passage, so a source card can mark exactly what the answer used, and show the
+passage's Markdown (headings, lists, tables) as HTML with those sentences marked.
 
 An answer's sentences are cleaned copies of the passage's (no bullets, emphasis or link markup, an added full
 stop), and an LLM engine may paraphrase slightly; so matching is done on accent-folded words, not characters.
@@ -6,16 +7,23 @@ stop), and an LLM engine may paraphrase slightly; so matching is done on accent-
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from difflib import Match, SequenceMatcher
+
+from markdown_it import MarkdownIt
 
 from assistant.core.text import fold
 
 _WORD = re.compile(r"[^\W_]+")
 _MAX_GAP = 8  # words the passage may have inside one cited sentence that its cleaned copy lost (a link URL)
 _MIN_SHARE = 0.6  # share of a sentence's words that must be found before it counts as present
+# CommonMark with tables; raw HTML is escaped, never passed through, and images are not fetched from a document.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+# Private-use characters that stand for <mark> and </mark> while the Markdown is rendered.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+# What opens a Markdown line (indent, bullet, number, heading, quote, table bar): a mark reopens after it.
+_LINE_START = re.compile(r"[ \t]*(?:(?:[-*+]|\d+[.)]|#+|>)[ \t]+|\|[ \t]*)*")
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -68,13 +76,26 @@ def cited_spans(passage: str, sentences: list[str]) -> list[tuple[int, int]]:
     return merged
 
 
-def highlight_html(passage: str, sentences: list[str]) -> str:
-    """The passage as escaped HTML, with each cited sentence wrapped in ``<mark>``."""
+def _marked(text: str) -> str:
+    """A cited span with its marks closed at each line's end and table cell bar, reopened after the line's
+    Markdown opening, so each mark stays inside one block or cell."""
+    first, *rest = text.split("\n")
+    pieces = [first]
+    for line in rest:
+        opening = _LINE_START.match(line).end()
+        pieces.append(f"{line[:opening]}{_OPEN}{line[opening:]}")
+    return _OPEN + f"{_CLOSE}\n".join(pieces).replace("|", f"{_CLOSE}|{_OPEN}") + _CLOSE
+
+
+def highlight_markdown(passage: str, sentences: list[str]) -> str:
+    """The passage's Markdown as safe HTML (any HTML in it shown as text), with each cited sentence in ``<mark>``."""
+    clean = passage.replace(_OPEN, "").replace(_CLOSE, "")
     parts = []
     cursor = 0
-    for start, end in cited_spans(passage, sentences):
-        parts.append(html.escape(passage[cursor:start]))
-        parts.append(f'<mark class="nz-hl">{html.escape(passage[start:end])}</mark>')
+    for start, end in cited_spans(clean, sentences):
+        parts.append(clean[cursor:start])
+        parts.append(_marked(clean[start:end]))
         cursor = end
-    parts.append(html.escape(passage[cursor:]))
-    return "".join(parts)
+    parts.append(clean[cursor:])
+    rendered = _MARKDOWN.render("".join(parts))
+    return rendered.replace(_OPEN, '<mark class="nz-hl">').replace(_CLOSE, "</mark>")

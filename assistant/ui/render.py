@@ -11,6 +11,8 @@ from assistant.ui.session import Turn
 
 _TOKEN = re.compile(r"\[(\d+)\]|(https?://[^\s<>\"'\])]+)")
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_ASK_START, _ASK_END = "\ue002", "\ue003"  # stand for a suggested question's button while the text is escaped
+HEADING_CHARS = 90  # a question longer than this is shortened where it heads something
 WELCOME = (
     '<div class="nz-chat"><div class="nz-welcome"><p><strong>Ask about the EU Cities Mission and '
     "NetZeroCities.</strong> Answers come only from the indexed documents, each claim with a numbered "
@@ -32,8 +34,28 @@ def link_html(url: str) -> str:
     return f'<a href="{safe}" target="_blank" rel="noopener noreferrer">{safe}</a>'
 
 
-def answer_html(text: str, turn: int, titles: dict[int, str]) -> str:
-    """An answer's text as paragraphs, with each ``[n]`` of a known citation linked to its card."""
+def shortened(question: str, limit: int = HEADING_CHARS) -> str:
+    """A question as a heading shows it: whole when short, else cut at a word with an ellipsis."""
+    flat = " ".join(question.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _ask_button(question: str) -> str:
+    safe = html.escape(question, quote=True)
+    return f'<button type="button" class="nz-ask-this" data-question="{safe}">{safe}</button>'
+
+
+def answer_html(text: str, turn: int, titles: dict[int, str], suggestions: list[str] | None = None) -> str:
+    """An answer's text as paragraphs, with each ``[n]`` of a known citation linked to its card and each listed
+    suggested question (``- question``) a button that asks it."""
+    asks = list(dict.fromkeys(suggestions or []))
+    lines = [
+        f"{_ASK_START}{asks.index(line[2:])}{_ASK_END}" if line.startswith("- ") and line[2:] in asks else line
+        for line in text.replace(_ASK_START, "").replace(_ASK_END, "").split("\n")
+    ]
+    text = "\n".join(lines)
     pieces: list[str] = []
     cursor = 0
     for match in _TOKEN.finditer(text):
@@ -54,11 +76,14 @@ def answer_html(text: str, turn: int, titles: dict[int, str]) -> str:
             cursor = match.start(2) + len(url)
             pieces.append(link_html(url))
     pieces.append(html.escape(text[cursor:]))
-    return "".join(
+    body = "".join(
         f"<p>{part.strip(chr(10)).replace(chr(10), '<br>')}</p>"
         for part in _PARAGRAPH.split("".join(pieces))
         if part.strip()
     )
+    for number, question in enumerate(asks):
+        body = body.replace(f"{_ASK_START}{number}{_ASK_END}", _ask_button(question))
+    return body
 
 
 def _reply_html(index: int, turn: Turn) -> str:
@@ -69,7 +94,7 @@ def _reply_html(index: int, turn: Turn) -> str:
     if turn.reply is None:
         return '<p class="nz-waiting">Searching the sources…</p>'
     reply = turn.reply
-    body = answer_html(reply.answer, index, {c.n: c.title for c in reply.citations})
+    body = answer_html(reply.answer, index, {c.n: c.title for c in reply.citations}, reply.suggestions)
     if not turn.done:
         return body + '<span class="nz-cursor" aria-hidden="true"></span>'
     facts = [f"{len(reply.citations)} source{'s' if len(reply.citations) != 1 else ''} cited"]

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from assistant.answering.replies import Reply
-from assistant.ui.cards import EMPTY, card_html, readable, sources_html
+from assistant.ui.cards import EMPTY, card_html, sources_html
 from assistant.ui.session import Turn
 from tests.assistant.conftest import result
 
@@ -71,16 +71,3 @@ def test_panel_placeholders() -> None:
     assert sources_html([]) == EMPTY
     assert "Searching…" in sources_html([Turn("q", "explore")])
     assert "No sources." in sources_html([Turn("q", "explore", done=True, error="boom")])
-
-
-def test_readable_joins_wrapped_lines_but_keeps_headings_lists_and_tables() -> None:
-    text = (
-        "A **Climate City Contract** is the document through\nwhich a city sets out its plan.\n\n"
-        "## Where did it come from?\nThe Mission Board.\n- first item wraps\n  onto a second line\n"
-        "- second item\n| a | b |\n| c | d |"
-    )
-    assert readable(text) == (
-        "A Climate City Contract is the document through which a city sets out its plan.\n\n"
-        "## Where did it come from?\nThe Mission Board.\n- first item wraps onto a second line\n"
-        "- second item\n| a | b |\n| c | d |"
-    )

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from assistant.answering.replies import Reply
-from assistant.ui.render import answer_html, banner_html, card_id, conversation_html, link_html
+from assistant.ui.render import answer_html, banner_html, card_id, conversation_html, link_html, shortened
 from assistant.ui.session import Turn
 from tests.assistant.conftest import result
 
@@ -63,3 +63,19 @@ def test_an_unfinished_reply_has_a_cursor_and_an_abstention_a_mark(make_reply: C
 def test_banner_is_empty_without_a_message_and_escapes_one() -> None:
     assert banner_html("") == ""
     assert "&lt;b&gt;" in banner_html("<b>", bad=True) and "nz-bad" in banner_html("x", bad=True)
+
+
+def test_suggested_questions_become_buttons_that_ask_them_and_stay_escaped() -> None:
+    asks = ["How large are the grants?", 'What is <b>"Twinning"</b>?']
+    text = "Grants were €1 million. [1]\n\nYou could also ask:\n- How large are the grants?\n- " + asks[1]
+    out = answer_html(text, 0, {1: "Pilots"}, asks)
+    assert '<button type="button" class="nz-ask-this" data-question="How large are the grants?">' in out
+    assert 'data-question="What is &lt;b&gt;&quot;Twinning&quot;&lt;/b&gt;?"' in out and "<b>" not in out
+    assert "- How large" not in out
+    assert "<button" not in answer_html("- How large are the grants?", 0, {})  # not offered: plain text
+
+
+def test_a_long_question_is_shortened_at_a_word_where_it_heads_something() -> None:
+    long = "How do we start " + "and then what " * 300
+    assert shortened(long).endswith("…") and len(shortened(long)) <= 91 and not shortened(long).endswith(" …")
+    assert shortened("How large are the grants?") == "How large are the grants?"
