@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup index run lint test test-fast browser bench clean
+.PHONY: setup index run lint test test-fast browser axe bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (or set PYTHON=...)"; exit 2; }
@@ -31,13 +31,24 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; fi
 
+# axe-core (npm, pinned by tests/support/axe/package-lock.json) for the accessibility check in the browser tests.
+AXE := tests/support/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/support/axe/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "the accessibility test needs npm: sudo apt-get install npm"; exit 2; fi; fi
+	cd tests/support/axe && npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+axe: $(AXE)
+
 # Style and the one-way layers (pyproject.toml: [tool.ruff], [tool.importlinter]).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-test: setup browser
+test: setup browser axe
 	$(PY) -m pytest -q
 
 test-fast: setup

@@ -59,7 +59,7 @@ def _docs(app: FastAPI) -> None:
 def _mount_ui(app: FastAPI, svc: Service) -> None:
     """The gradio UI at /, signing in with the configured accounts; its sessions expire after the set lifetime."""
     settings = svc.settings
-    blocks = build(svc.assistant, svc.job, uploads_allowed=svc.login).queue()
+    blocks = build(svc.assistant, svc.job, uploads_allowed=svc.login, logs_tab=svc.login).queue()
     # The UI's events are not an API (the REST API is): undocumented, so that no page, the login page included,
     # embeds their handler names and parameters.
     for event in blocks.fns.values():

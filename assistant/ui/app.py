@@ -13,6 +13,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api import Assistant
+from assistant.core.accounts import is_admin
 from assistant.core.schema import Mode
 from assistant.ui.cards import EMPTY as NO_SOURCES
 from assistant.ui.cards import sources_html
@@ -44,9 +45,17 @@ def _answer_choices(chat: ChatSession) -> dict[str, Any]:
     return gr.update(choices=choices, value=answered[-1][0] if answered else None)
 
 
-def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.Blocks:
-    """The app: the assistant tab (chat, sources, modes, filters, feedback, export), library, and logs."""
+def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_tab: bool = False) -> gr.Blocks:
+    """The app: the assistant tab (chat, sources, modes, filters, feedback, export), library, and, when ``logs_tab``
+    (login configured), the logs, shown to admins only: users' questions and comments are personal data."""
     settings = assistant.settings
+
+    def admin(request: gr.Request) -> bool:
+        return is_admin(settings, request.username if request else None)
+
+    def require_admin(request: gr.Request) -> None:
+        if not admin(request):
+            raise gr.Error("Only an admin may read the logs.")
 
     def banner() -> str:
         status = job.status()
@@ -58,7 +67,10 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         chat_state = gr.State(ChatSession())
-        gr.HTML(f'<div class="nz-header"><h1>{TITLE}</h1><p>{INTRO}</p></div>')
+        gr.HTML(
+            f'<div class="nz-header"><h1>{TITLE}</h1><p>{INTRO}</p></div>'
+            '<div id="nz-live" class="nz-sr-only" role="status" aria-live="polite"></div>'
+        )
         status_banner = gr.HTML(banner(), elem_id="nz-banner")
         timer = gr.Timer(1.0, active=job.running)
         tabs = gr.Tabs()
@@ -66,11 +78,12 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
         with tabs, gr.Tab("Assistant", id="assistant"), gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
                 mode = gr.Radio(MODE_CHOICES, value=Mode.EXPLORE.value, label="Mode", elem_id="nz-mode")
-                with gr.Row():
+                with gr.Row(elem_id="nz-starters"):
                     starters = [gr.Button(q, size="sm", variant="secondary") for q in STARTERS[Mode.EXPLORE]]
-                chat = gr.HTML(conversation_html([]), elem_id="nz-chat", autoscroll=True)
+                chat = gr.HTML(conversation_html([]), elem_id="nz-chat")
                 with gr.Row():
                     question = gr.Textbox(
+                        label="Your question",
                         placeholder="Ask about the Cities Mission…",
                         show_label=False,
                         scale=6,
@@ -123,32 +136,36 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
             else:
                 gr.HTML(f'<p class="nz-hint" id="nz-no-uploads">{NO_UPLOADS}</p>')
 
-        with tabs, gr.Tab("Feedback and gaps", id="logs") as logs_tab:
-            gr.HTML(
-                '<p class="nz-hint">For the content team: what users rated, and the questions the '
-                "sources could not answer (the gaps to fill).</p>"
-            )
-            with gr.Row():
-                refresh_logs = gr.Button("Refresh", size="sm")
-                feedback_csv = gr.Button("Download feedback (CSV)", size="sm", elem_id="nz-feedback-csv")
-                abstentions_csv = gr.Button("Download unanswered questions (CSV)", size="sm")
-            csv_file = gr.File(label="CSV export", visible=False, elem_id="nz-csv")
-            gr.HTML("<h3>Feedback</h3>")
-            feedback_log = gr.HTML(elem_id="nz-feedback-log")
-            gr.HTML("<h3>Unanswered questions</h3>")
-            abstention_log = gr.HTML(elem_id="nz-abstention-log")
+        if logs_tab:
+            with tabs, gr.Tab("Feedback and gaps", id="logs", visible=False) as logs:
+                gr.HTML(
+                    '<p class="nz-hint">For the content team: what users rated, and the questions the '
+                    "sources could not answer (the gaps to fill).</p>"
+                )
+                with gr.Row():
+                    refresh_logs = gr.Button("Refresh", size="sm")
+                    feedback_csv = gr.Button("Download feedback (CSV)", size="sm", elem_id="nz-feedback-csv")
+                    abstentions_csv = gr.Button("Download unanswered questions (CSV)", size="sm")
+                csv_file = gr.File(label="CSV export", visible=False, elem_id="nz-csv")
+                gr.HTML("<h3>Feedback</h3>")
+                feedback_log = gr.HTML(elem_id="nz-feedback-log")
+                gr.HTML("<h3>Unanswered questions</h3>")
+                abstention_log = gr.HTML(elem_id="nz-abstention-log")
 
         filters = [country, city, doc_type, topic]
 
-        def on_load() -> list[Any]:
-            return [banner(), gr.Timer(active=job.running), library_html(assistant.library()), *filter_choices()]
+        def on_load(request: gr.Request) -> list[Any]:
+            shown = [gr.Tab(visible=admin(request))] if logs_tab else []
+            listed = library_html(assistant.library())
+            return [banner(), gr.Timer(active=job.running), listed, *filter_choices(), *shown]
 
         def on_tick() -> list[Any]:
             if job.running:
                 return [banner(), gr.skip(), gr.skip(), *[gr.skip()] * len(filters)]
             return [banner(), gr.Timer(active=False), library_html(assistant.library()), *filter_choices()]
 
-        app.load(on_load, outputs=[status_banner, timer, library, *filters], show_progress="hidden")
+        loaded = [status_banner, timer, library, *filters, *([logs] if logs_tab else [])]
+        app.load(on_load, outputs=loaded, show_progress="hidden")
         timer.tick(on_tick, outputs=[status_banner, timer, library, *filters], show_progress="hidden")
 
         def on_mode(chosen: str, chat_session: ChatSession) -> list[Any]:
@@ -194,16 +211,20 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
         for starter in starters:
             starter.click(on_ask, [starter, *ask_inputs], ask_outputs, show_progress="hidden")
 
-        def on_feedback(is_helpful: bool, index: int | None, note: str, chat_session: ChatSession) -> list[str]:
+        def on_feedback(is_helpful: bool, index: int | None, note: str, chat_session: ChatSession) -> list[Any]:
             reply = chat_session.reply(index) if index is not None else None
             if reply is None:
-                return ['<p class="nz-hint">Ask a question first, then rate its answer.</p>', note]
+                return ['<p class="nz-hint">Ask a question first, then rate its answer.</p>', note, chat_session]
+            if index in chat_session.rated:  # one rating an answer, however often the button is pressed
+                return ['<p class="nz-hint">You already rated this answer: thank you.</p>', note, chat_session]
+            chat_session.rated.add(index)
             assistant.feedback(reply, is_helpful, note.strip())
-            return ['<p class="nz-hint">Thank you: your feedback was saved for the content team.</p>', ""]
+            return ['<p class="nz-hint">Thank you: your feedback was saved for the content team.</p>', "", chat_session]
 
         feedback_inputs = [rated, comment, chat_state]
-        helpful.click(lambda *a: on_feedback(True, *a), feedback_inputs, [feedback_note, comment])
-        unhelpful.click(lambda *a: on_feedback(False, *a), feedback_inputs, [feedback_note, comment])
+        feedback_outputs = [feedback_note, comment, chat_state]
+        helpful.click(lambda *a: on_feedback(True, *a), feedback_inputs, feedback_outputs)
+        unhelpful.click(lambda *a: on_feedback(False, *a), feedback_inputs, feedback_outputs)
 
         def on_export(chat_session: ChatSession) -> dict[str, Any]:
             if not chat_session.answered():
@@ -221,21 +242,31 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool) -> gr.B
         library_query.change(lambda q: library_html(assistant.library(), q), library_query, library)
         library_tab.select(lambda q: library_html(assistant.library(), q), library_query, library)
 
-        def on_logs() -> list[str]:
-            return [
-                log_html(assistant.logbook.rows("feedback"), "feedback"),
-                log_html(assistant.logbook.rows("abstentions"), "abstentions"),
-            ]
+        if logs_tab:
 
-        logs_tab.select(on_logs, outputs=[feedback_log, abstention_log])
-        refresh_logs.click(on_logs, outputs=[feedback_log, abstention_log])
+            def on_logs(request: gr.Request) -> list[str]:
+                require_admin(request)
+                return [
+                    log_html(assistant.logbook.rows("feedback"), "feedback"),
+                    log_html(assistant.logbook.rows("abstentions"), "abstentions"),
+                ]
 
-        def on_csv(table: str) -> dict[str, Any]:
-            rows = assistant.logbook.rows(table, limit=1_000_000)
-            return gr.update(value=str(write_log_csv(rows, table, settings)), visible=True)
+            logs.select(on_logs, outputs=[feedback_log, abstention_log], api_name="logs")
+            refresh_logs.click(on_logs, outputs=[feedback_log, abstention_log], api_name="refresh_logs")
 
-        feedback_csv.click(lambda: on_csv("feedback"), outputs=csv_file)
-        abstentions_csv.click(lambda: on_csv("abstentions"), outputs=csv_file)
+            def on_csv(table: str, request: gr.Request) -> dict[str, Any]:
+                require_admin(request)
+                rows = assistant.logbook.rows(table, limit=1_000_000)
+                return gr.update(value=str(write_log_csv(rows, table, settings)), visible=True)
+
+            def feedback_export(request: gr.Request) -> dict[str, Any]:
+                return on_csv("feedback", request)
+
+            def abstentions_export(request: gr.Request) -> dict[str, Any]:
+                return on_csv("abstentions", request)
+
+            feedback_csv.click(feedback_export, outputs=csv_file, api_name="feedback_csv")
+            abstentions_csv.click(abstentions_export, outputs=csv_file, api_name="abstentions_csv")
 
         if uploads_allowed:
 

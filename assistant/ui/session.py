@@ -33,6 +33,7 @@ class ChatSession:
 
     conversation: Conversation = field(default_factory=Conversation)
     turns: list[Turn] = field(default_factory=list)
+    rated: set[int] = field(default_factory=set)  # the turns whose answers were rated: one rating an answer
 
     def ask(
         self, assistant: Assistant, question: str, mode: str, search_filter: SearchFilter, waiting: Iterable[str] = ()

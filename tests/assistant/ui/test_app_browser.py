@@ -42,6 +42,10 @@ HOSTILE = (
     'A second heat pump note said &lt;img src=x onerror="window.pwned=1"&gt; was pasted in.'
 )
 DRAFT_QUESTION = "Can we still join the Pilot Cities programme, and how large are the grants?"
+EDITOR = ("editor", "s3cret:with:colons")
+ADMIN = ("lead", "adm1n-pass")
+VIEWPORTS = {"desktop": (1400, 1000), "laptop": (1280, 720), "phone": (390, 844)}
+CONTROLS = ("#nz-question", "#nz-ask", "#nz-draft", "#nz-rated", "#nz-comment", "#nz-helpful", "#nz-export")
 
 
 @dataclass
@@ -148,6 +152,14 @@ def open_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     stop_app(app)
 
 
+def sign_in(page, app: RunningApp, account: tuple[str, str]) -> None:
+    page.goto(app.url, wait_until="domcontentloaded")
+    page.get_by_role("textbox").first.fill(account[0])
+    page.locator("input[type=password]").fill(account[1])
+    page.get_by_role("button", name="Login").click()
+    page.locator("#nz-question textarea").wait_for(timeout=30_000)
+
+
 def _ask(page, text: str, answers: int) -> None:
     page.locator("#nz-question textarea").fill(text)
     page.locator("#nz-ask").click()
@@ -219,14 +231,7 @@ def test_ask_cite_draft_export_feedback_and_hostile_text(browser, open_app: Runn
     page.locator("#nz-library-filter textarea").fill("vantaa")
     expect(page.locator("#nz-library")).to_contain_text("1 of 3 documents")
     expect(page.locator("#nz-no-uploads")).to_contain_text("needs login configured")
-    page.get_by_role("tab", name="Feedback and gaps").click()
-    expect(page.locator("#nz-feedback-log")).to_contain_text("Clear, and the grant sizes are cited.")
-    page.locator("#nz-feedback-csv").click()
-    csv_link = page.locator("#nz-csv a").first
-    csv_link.wait_for(timeout=20_000)
-    with page.expect_download() as download:
-        csv_link.click()
-    assert "Clear, and the grant sizes are cited." in Path(download.value.path()).read_text(encoding="utf-8")
+    expect(page.get_by_role("tab", name="Feedback and gaps")).to_have_count(0)  # no login, no logs
 
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.locator("#nz-chat script, #nz-sources-panel script, img[src='x']").count() == 0
@@ -237,7 +242,7 @@ def test_ask_cite_draft_export_feedback_and_hostile_text(browser, open_app: Runn
 def login_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     root = tmp_path_factory.mktemp("login-app")
     users = root / "users.txt"
-    users.write_text("# the content team\neditor:s3cret:with:colons\n", encoding="utf-8")
+    users.write_text(f"# the content team\neditor:s3cret:with:colons\n{ADMIN[0]}:{ADMIN[1]}:admin\n", encoding="utf-8")
     app = start_app(root, NETZERO_AUTH_FILE=str(users), NETZERO_UPLOAD_MAX_MB="1")
     yield app
     stop_app(app)
@@ -268,11 +273,7 @@ def test_signed_in_user_uploads_documents_and_each_failure_is_named(
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"this is not a pdf at all")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(login_app.url, wait_until="domcontentloaded")
-    page.get_by_role("textbox").first.fill("editor")
-    page.locator("input[type=password]").fill("s3cret:with:colons")
-    page.get_by_role("button", name="Login").click()
-    page.locator("#nz-question textarea").wait_for(timeout=30_000)
+    sign_in(page, login_app, EDITOR)
 
     page.get_by_role("tab", name="Library").click()
     page.locator("#nz-upload input[type=file]").set_input_files([str(good), str(broken)])
@@ -286,4 +287,140 @@ def test_signed_in_user_uploads_documents_and_each_failure_is_named(
     page.get_by_role("tab", name="Assistant").click()
     _ask(page, "What grants does Lund give homeowners?", answers=1)
     expect(page.locator("#nz-src-0-1")).to_contain_text("Retrofit grants in Lund")
+    page.close()
+
+
+def _box(page, selector: str) -> dict[str, float] | None:
+    return page.locator(selector).first.bounding_box() if page.locator(selector).first.is_visible() else None
+
+
+def _intersect(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.parametrize("screen", list(VIEWPORTS))
+def test_the_chat_scrolls_in_its_box_and_the_newest_answer_is_clickable(
+    browser, open_app: RunningApp, screen: str
+) -> None:
+    from playwright.sync_api import expect
+
+    width, height = VIEWPORTS[screen]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(open_app.url, wait_until="domcontentloaded")
+    question = page.locator("#nz-question textarea")
+    question.wait_for(timeout=30_000)
+    if screen == "phone":
+        assert question.bounding_box()["y"] + question.bounding_box()["height"] <= height  # in the first screen
+    page.get_by_label("Draft: a reply to an email").check()
+    for n in range(1, 4):  # three long answers: letters with their sources
+        _ask(page, DRAFT_QUESTION, answers=n)
+        shown = page.evaluate(  # after each question, it and the start of its answer are in view in the box
+            "() => { const box = document.getElementById('nz-chat').getBoundingClientRect();"
+            " const asked = [...document.querySelectorAll('#nz-chat .nz-user')].pop().getBoundingClientRect();"
+            " return asked.top >= box.top && asked.bottom + 40 <= box.bottom; }"
+        )
+        assert shown, f"question {n} is out of the chat box's view at {width}x{height}"
+    assert page.evaluate("(c => c.scrollHeight > c.clientHeight)(document.getElementById('nz-chat'))")
+    chat = _box(page, "#nz-chat")
+    for control in CONTROLS:
+        box = _box(page, control)
+        assert box is None or not _intersect(chat, box), f"{control} overlaps the chat at {width}x{height}"
+    link = page.locator("#nz-turn-2 a.nz-cite").last
+    link.scroll_into_view_if_needed()
+    box = link.bounding_box()
+    hit = page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y); return e && e.closest('a.nz-cite') ? "
+        "e.closest('a.nz-cite').closest('.nz-bot').id : (e ? e.id || e.tagName : null); }",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert hit == "nz-turn-2"
+    expect(page.locator("#nz-live")).to_contain_text("Dear colleague")  # the answer is announced
+    if screen == "phone":
+        page.evaluate("window.scrollTo(0, 0)")
+        assert question.bounding_box()["y"] + question.bounding_box()["height"] <= height
+    page.close()
+
+
+def test_only_an_admin_sees_the_logs_and_the_api_refuses_everyone_else(browser, login_app: RunningApp) -> None:
+    from gradio_client import Client
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    sign_in(page, login_app, EDITOR)
+    _ask(page, "How large are the Pilot Cities grants?", answers=1)
+    page.locator("#nz-comment textarea").fill("Write to me at jane@example.org")
+    page.locator("#nz-helpful").click()
+    expect(page.locator("#nz-feedback-note")).to_contain_text("feedback was saved")
+    page.locator("#nz-helpful").click()
+    expect(page.get_by_role("tab", name="Feedback and gaps")).to_have_count(0)
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    sign_in(page, login_app, ADMIN)
+    page.get_by_role("tab", name="Feedback and gaps").click()
+    expect(page.locator("#nz-feedback-log")).to_contain_text("jane@example.org")
+    page.locator("#nz-feedback-csv").click()
+    csv_link = page.locator("#nz-csv a").first
+    csv_link.wait_for(timeout=20_000)
+    with page.expect_download() as download:
+        csv_link.click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert exported.count("jane@example.org") == 1  # a second click on "Helpful" stored nothing more
+    page.close()
+
+    with pytest.raises(Exception):  # noqa: B017 - gradio refuses the anonymous client before any endpoint
+        Client(login_app.url, verbose=False)
+    editor = Client(login_app.url, auth=EDITOR, verbose=False)
+    for endpoint in ("/logs", "/refresh_logs", "/feedback_csv", "/abstentions_csv"):
+        with pytest.raises(Exception, match="Only an admin"):
+            editor.predict(api_name=endpoint)
+    feedback, _ = Client(login_app.url, auth=ADMIN, verbose=False).predict(api_name="/logs")
+    assert "jane@example.org" in feedback
+
+
+def test_without_login_no_endpoint_reads_the_logs(open_app: RunningApp) -> None:
+    from gradio_client import Client
+
+    client = Client(open_app.url, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert not {"/logs", "/refresh_logs", "/feedback_csv", "/abstentions_csv"} & set(endpoints)
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do: the endpoint does not exist
+        client.predict(api_name="/logs")
+
+
+AXE = PROJECT_ROOT / "tests" / "support" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is shown now, one line each."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make axe` (npm ci in tests/support/axe)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_every_tab_has_no_serious_accessibility_violation(browser, login_app: RunningApp) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    sign_in(page, login_app, ADMIN)
+    _ask(page, "How large are the Pilot Cities grants?", answers=1)
+    page.locator("#nz-turn-0 a.nz-cite").first.click()
+    assert page.get_by_role("textbox", name="Your question").count() == 1
+    generic = "[aria-label='Textbox'], [aria-label='Dropdown'], [aria-label='Button'], [aria-label='Radio']"
+    assert page.locator(generic).count() == 0  # every control is named for what it is
+    found = {"Assistant": _serious_violations(page)}
+    for tab in ("Library", "Feedback and gaps"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+        found[tab] = _serious_violations(page)
+    assert found == {"Assistant": [], "Library": [], "Feedback and gaps": []}
     page.close()
