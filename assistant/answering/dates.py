@@ -1,8 +1,8 @@
 """Answers that know today's date: a sentence about a deadline, call, round or edition whose date lies before today
 gets a visible note, and a source's statement that the call has closed travels with the sentence it qualifies.
 
-Dates are read as the sources write them ("12 September 2025", "September 2025", "September 12, 2025"); a bare year
-is not read, since "by 2030" or "in 2022" rarely names a deadline.
+Dates are read as the sources write them ("12 September 2025", "September 2025", "September 12, 2025", "autumn
+2023"); a bare year is not read, since "by 2030" or "in 2022" rarely names a deadline.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from assistant.core.config import Settings
 from assistant.core.text import is_list_item, split_sentences, words
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+# A season names its last month ("autumn 2023" has passed once November 2023 has); winter spans two years.
+SEASONS = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11}
 # Words that make a date the date of an opportunity, one that passes: a deadline, a call, an edition, applications.
 # ("opened on 5 September 2022" or "labelled in its second round" state facts that stay true.)
 TIMED_WORDS = frozenset(
@@ -31,16 +33,15 @@ CLOSED_NOTE = "(closed on {})"
 
 @dataclass(frozen=True)
 class Mention:
-    """A date a sentence names: the last day it can mean (the month's last day when no day is given)."""
+    """A date a sentence names: the last day it can mean (the month's last day when no day is given), and the words
+    it was written in."""
 
     last_day: date
-    day_given: bool
+    words: str
 
     def spoken(self) -> str:
-        """As the sources write it: "12 September 2025" or "September 2025"."""
-        month = calendar.month_name[self.last_day.month]
-        day = f"{self.last_day.day} " if self.day_given else ""
-        return f"{day}{month} {self.last_day.year}"
+        """As the sources write it: "12 September 2025", "September 2025", "autumn 2023"."""
+        return self.words
 
 
 def today(settings: Settings) -> date:
@@ -64,23 +65,26 @@ def _year(token: str) -> int | None:
 
 
 def mentions(sentence: str) -> list[Mention]:
-    """Every dated day or month the sentence names, in order: "12 September 2025", "September 12, 2025",
-    "September 2025" (and both ends of "September 2025 – February 2026")."""
+    """Every dated day, month or season the sentence names, in order: "12 September 2025", "September 12, 2025",
+    "September 2025", "autumn 2023" (and both ends of "September 2025 – February 2026")."""
     tokens = words(sentence)
     found = []
     for i, token in enumerate(tokens):
-        month = MONTHS.get(token)
+        season = token in SEASONS
+        month = SEASONS[token] if season else MONTHS.get(token)
         if month is None:
             continue
         after = tokens[i + 1 : i + 3]
-        day = _day(tokens[i - 1]) if i else None
+        day = _day(tokens[i - 1]) if i and not season else None
         year = _year(after[0]) if after else None
-        if year is None and len(after) == 2 and _day(after[0]):  # "September 12, 2025"
+        if year is None and len(after) == 2 and not season and _day(after[0]):  # "September 12, 2025"
             day, year = _day(after[0]), _year(after[1])
         if year is None:
             continue
         last = calendar.monthrange(year, month)[1]
-        found.append(Mention(date(year, month, min(day or last, last)), day is not None))
+        named = token if season else calendar.month_name[month]
+        spoken = f"{day} {named} {year}" if day else f"{named} {year}"
+        found.append(Mention(date(year, month, min(day or last, last)), spoken))
     return found
 
 
@@ -146,11 +150,14 @@ def dated(picks: list[tuple[str, int]], citations: list[Citation], on: date) -> 
     :func:`note`); a pick may be a list item of several sentences, and the note follows the one it is about."""
     passages = {c.n: c.text for c in citations}
     answer = " ".join(text for text, _ in picks)
-    noted = []
+    noted, closings = [], set()
     for text, n in picks:
         for sentence in split_sentences(text):
             extra = note(sentence, passages.get(n, ""), answer, on)
-            if extra and sentence in text:
-                text = text.replace(sentence, _with_note(sentence, extra), 1)
+            if not extra or extra in closings or sentence not in text:
+                continue
+            if extra != PASSED_NOTE:  # a call's closing is said once, after the first sentence it qualifies
+                closings.add(extra)
+            text = text.replace(sentence, _with_note(sentence, extra), 1)
         noted.append((text, n))
     return noted

@@ -27,6 +27,9 @@ def test_dates_are_read_as_the_sources_write_them() -> None:
     ]
     assert [m.last_day for m in mentions(GROUPS)] == [date(2025, 9, 30), date(2026, 2, 28)]
     assert [m.spoken() for m in mentions("The call closes on September 12th, 2025.")] == ["12 September 2025"]
+    assert [(m.spoken(), m.last_day) for m in mentions("Its second call (autumn 2023) was reserved.")] == [
+        ("autumn 2023", date(2023, 11, 30))
+    ]
     assert mentions("Cities aim for climate neutrality by 2030, as in May.") == []
 
 
@@ -45,10 +48,11 @@ def test_a_passed_edition_or_deadline_is_flagged_and_a_coming_one_is_not() -> No
 
 def test_notes_sit_inside_each_sentence_before_its_full_stop() -> None:
     citations = [Citation(1, result(STEPS, title="How to start"))]
-    picks = [(GROUPS, 1), (TWINNING, 1)]
+    item = f"{TWINNING} A new phase of the Twinning Learning Programme pairs Mission-minded cities with Mission Cities."
+    picks = [(GROUPS, 1), (item, 1)]
     assert dated(picks, citations, AFTER) == [
         ("Join an Online Discussion Group (edition of September 2025 – February 2026) (this date has passed).", 1),
-        ("Apply for Twinning (Mission-minded round from November 2025) (closed on 12 September 2025).", 1),
+        (item.replace("2025).", "2025) (closed on 12 September 2025)."), 1),  # once, after what it qualifies
     ]
     assert dated(picks, citations, BEFORE) == picks
 
