@@ -263,7 +263,7 @@ class Assistant:
     ) -> Reply:
         """Say plainly that the sources do not answer, quote the closest they come (cited) or name what they cover
         nearby, and log the gap for the content team."""
-        off_topic = evidence.off_topic and not closest
+        off_topic = evidence.off_topic and not closest and not reply.filters  # a filter may be why nothing fits
         reply.abstained = True
         reply.suggestions = [] if off_topic else suggest(results, set())
         quote, reply.citations = "", []
