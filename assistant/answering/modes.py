@@ -8,6 +8,8 @@ from assistant.answering.replies import Citation
 from assistant.core.schema import Mode, location
 
 SIGN_OFF = "Kind regards,\n[Your name]\n[Your team]"
+# A draft leads into the sources' words instead of opening on the first of them ("Grant sizes: ...").
+DRAFT_OPENING = "Dear colleague,\n\nThank you for your message. Here is what our sources say on your question.\n\n"
 
 
 def _sentence(text: str, n: int) -> str:
@@ -57,10 +59,7 @@ def render(
         dated = (
             f"\n\nThis reflects our sources as of {as_of}; please check the linked pages for updates." if as_of else ""
         )
-        return (
-            f"Dear colleague,\n\nThank you for your message. {body}{dated}\n\nSources:\n"
-            f"{sources_list(citations)}\n\n{SIGN_OFF}"
-        )
+        return f"{DRAFT_OPENING}{body}{dated}\n\nSources:\n{sources_list(citations)}\n\n{SIGN_OFF}"
     more = "\n".join(f"- {q}" for q in suggestions[:3]) if mode == Mode.EXPLORE else ""
     return f"{note}{body}" + (f"\n\nYou could also ask:\n{more}" if more else "")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.modes import SIGN_OFF, render, render_abstention
+from assistant.answering.modes import DRAFT_OPENING, SIGN_OFF, render, render_abstention
 from assistant.answering.replies import Citation
 from tests.assistant.conftest import result
 
@@ -72,7 +72,7 @@ def test_a_foreign_question_is_told_the_answer_comes_from_english_sources() -> N
 
 def test_draft_is_a_letter_with_a_dated_sources_list_and_a_sign_off() -> None:
     answer = render("draft", PICKS, citations(), SUGGESTIONS)
-    assert answer.startswith("Dear colleague,\n\nThank you for your message. Register on the NetZeroCities portal. [1]")
+    assert answer.startswith(f"{DRAFT_OPENING}Register on the NetZeroCities portal. [1]")
     assert answer.endswith(SIGN_OFF)
     sources = answer.split("\n\nSources:\n")[1].split("\n\n")[0].splitlines()
     assert sources == [
@@ -85,7 +85,7 @@ def test_draft_is_a_letter_with_a_dated_sources_list_and_a_sign_off() -> None:
 
 def test_draft_opens_with_the_answer_and_lists_the_supporting_points() -> None:
     answer = render("draft", PICKS, citations(), [], lead=2)
-    body = answer.split("Thank you for your message. ")[1].split("\n\nThis reflects")[0]
+    body = answer.split(DRAFT_OPENING)[1].split("\n\nThis reflects")[0]
     assert body == (
         "Register on the NetZeroCities portal. [1] Appoint a transition team. [2]\n\n"
         "- Sign the Climate City Contract. [1]"
