@@ -31,6 +31,7 @@ INTRO = (
     "Answers about the EU Mission for 100 climate-neutral and smart cities and the NetZeroCities "
     "programme, drawn only from the indexed documents, with every claim linked to its source."
 )
+TOAST_SECONDS = 5  # an error note fades instead of staying on screen through later actions
 WAIT_NOTE = " Your question will be answered as soon as it is done."
 NO_UPLOADS = (
     'Uploading documents needs login configured: start the app with NETZERO_AUTH="user:password" '
@@ -55,7 +56,7 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
 
     def require_admin(request: gr.Request) -> None:
         if not admin(request):
-            raise gr.Error("Only an admin may read the logs.")
+            raise gr.Error("Only an admin may read the logs.", duration=TOAST_SECONDS, print_exception=False)
 
     def banner() -> str:
         status = job.status()
@@ -228,7 +229,7 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
 
         def on_export(chat_session: ChatSession) -> dict[str, Any]:
             if not chat_session.answered():
-                raise gr.Error("Nothing to export yet: ask a question first.")
+                raise gr.Error("Nothing to export yet: ask a question first.", duration=TOAST_SECONDS)
             return gr.update(value=str(write_conversation(chat_session.turns, settings)), visible=True)
 
         export.click(on_export, chat_state, exported)
