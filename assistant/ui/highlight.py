@@ -23,6 +23,8 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table").disable("i
 # Private-use characters that stand for <mark> and </mark> while the Markdown is rendered.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 # What opens a Markdown line (indent, bullet, number, heading, quote, table bar): a mark reopens after it.
+_EMPHASIS = "*_"
+_DELIMITER_ROW = set("|-: \t")  # "|---|:--:|", or a blank line
 _LINE_START = re.compile(r"[ \t]*(?:(?:[-*+]|\d+[.)]|#+|>)[ \t]+|\|[ \t]*)*")
 
 
@@ -77,14 +79,17 @@ def cited_spans(passage: str, sentences: list[str]) -> list[tuple[int, int]]:
 
 
 def _marked(text: str) -> str:
-    """A cited span with its marks closed at each line's end and table cell bar, reopened after the line's
-    Markdown opening, so each mark stays inside one block or cell."""
-    first, *rest = text.split("\n")
-    pieces = [first]
-    for line in rest:
-        opening = _LINE_START.match(line).end()
-        pieces.append(f"{line[:opening]}{_OPEN}{line[opening:]}")
-    return _OPEN + f"{_CLOSE}\n".join(pieces).replace("|", f"{_CLOSE}|{_OPEN}") + _CLOSE
+    """A cited span with a mark on each of its lines after the line's Markdown opening, closed and reopened at each
+    table cell bar, so each mark stays inside one block or cell; a table's delimiter row stays as it is."""
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        if set(line) <= _DELIMITER_ROW:
+            lines.append(line)
+            continue
+        opening = _LINE_START.match(line).end() if number else 0
+        cells = line[opening:].replace("|", f"{_CLOSE}|{_OPEN}")
+        lines.append(f"{line[:opening]}{_OPEN}{cells}{_CLOSE}".replace(_OPEN + _CLOSE, ""))
+    return "\n".join(lines)
 
 
 def highlight_markdown(passage: str, sentences: list[str]) -> str:
@@ -93,6 +98,10 @@ def highlight_markdown(passage: str, sentences: list[str]) -> str:
     parts = []
     cursor = 0
     for start, end in cited_spans(clean, sentences):
+        while start > cursor and clean[start - 1] in _EMPHASIS:  # the mark holds the emphasis, not the reverse
+            start -= 1
+        while end < len(clean) and clean[end] in _EMPHASIS:
+            end += 1
         parts.append(clean[cursor:start])
         parts.append(_marked(clean[start:end]))
         cursor = end

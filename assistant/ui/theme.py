@@ -74,11 +74,12 @@ a.nz-cite:hover { text-decoration: underline; }
 .nz-passage h1, .nz-passage h2, .nz-passage h3, .nz-passage h4, .nz-passage h5, .nz-passage h6 {
   font-size: .9rem; font-weight: 700; margin: .5rem 0 .2rem; }
 .nz-passage p, .nz-passage ul, .nz-passage ol { margin: 0 0 .45rem; }
+.nz-passage strong { font-size: inherit; }
 .nz-passage ul, .nz-passage ol { padding-left: 1.2rem; }
 .nz-passage table { border-collapse: collapse; font-size: .8rem; margin: .3rem 0; }
 .nz-passage th, .nz-passage td { border: 1px solid var(--border-color-primary); padding: .15rem .35rem;
                                  text-align: left; vertical-align: top; }
-button.nz-ask-this { display: block; margin: .25rem 0; padding: .25rem .6rem; text-align: left; font: inherit;
+button.nz-ask-this { display: inline-block; margin: .15rem 0; padding: .25rem .6rem; text-align: left; font: inherit;
                      border: 1px solid #93c5fd; border-radius: 8px; background: #eff6ff; color: #1e40af;
                      cursor: pointer; }
 button.nz-ask-this:hover, button.nz-ask-this:focus-visible { background: #dbeafe; text-decoration: underline; }

@@ -63,6 +63,13 @@ def test_markdown_headings_lists_and_tables_render_with_the_mark_inside_its_bloc
     assert "<table>" in out and "<td>15 November 2022</td>" in out and "|---|" not in out
 
 
+def test_a_mark_across_a_tables_header_and_rows_keeps_the_table() -> None:
+    passage = "| Part | Name |\n|---|---|\n| 1 | **Commitments** |\n| 2 | Action Plan |\n"
+    out = highlight_markdown(passage, ["Part Name 1 Commitments"])
+    assert "<table>" in out and "|" not in out
+    assert '<td><mark class="nz-hl"> <strong>Commitments</strong></mark></td>' in out
+
+
 def test_a_documents_links_images_and_html_stay_harmless() -> None:
     out = highlight_markdown(
         "[click](javascript:alert(1)) ![x](https://tracker.example/p.gif)\n\n<div onclick=x>raw</div>", []
