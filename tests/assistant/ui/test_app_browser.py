@@ -424,3 +424,18 @@ def test_every_tab_has_no_serious_accessibility_violation(browser, login_app: Ru
         found[tab] = _serious_violations(page)
     assert found == {"Assistant": [], "Library": [], "Feedback and gaps": []}
     page.close()
+
+
+def test_a_suggested_question_is_asked_with_one_click(browser, open_app: RunningApp) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(open_app.url, wait_until="domcontentloaded")
+    page.locator("#nz-question textarea").wait_for(timeout=30_000)
+    _ask(page, "How does twinning work?", answers=1)
+    suggestion = page.locator("#nz-turn-0 button.nz-ask-this").first
+    asked = suggestion.get_attribute("data-question")
+    suggestion.click()
+    page.locator("#nz-chat .nz-bot .nz-facts").nth(1).wait_for(timeout=90_000)
+    expect(page.locator("#nz-chat .nz-user").nth(1)).to_contain_text(asked)
+    page.close()
