@@ -303,6 +303,8 @@ class Assistant:
                         "country": meta.get("country", ""),
                         "date": meta.get("date", ""),
                         "source": meta.get("source", ""),
+                        "uploader": meta.get("uploader", ""),
+                        "status": meta.get("status", ""),
                         "chunks": 0,
                     },
                 )

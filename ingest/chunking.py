@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.core.schema import Chunk, date_number
-from assistant.core.text import is_list_item, split_sentences, word_count
+from assistant.core.text import capped, is_list_item, split_sentences, word_count
 from ingest.cleaning import clean_text
 from ingest.loaders import LoadedDocument
 
@@ -78,7 +78,7 @@ def _sections(text: str, page: int | None) -> list[_Section]:
     for kind, block in _blocks(text):
         if kind == "heading":
             match = _HEADING.match(block)
-            level, title = len(match.group(1)), match.group(2).strip()
+            level, title = len(match.group(1)), capped(match.group(2).strip())
             path = [(lvl, t) for lvl, t in path if lvl < level] + [(level, title)]
             sections.append(_Section([t for _, t in path], page))
         else:

@@ -20,7 +20,7 @@ import numpy as np
 from assistant.core.config import Settings
 from assistant.core.schema import Chunk
 from assistant.index.bm25 import SIDECAR_NAME, BM25Index
-from assistant.index.embeddings import EMBEDDING_DIMS, get_embedder
+from assistant.index.embeddings import EMBEDDING_DIMS, indexing_embedder
 from assistant.index.store import ChunkStore
 from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from ingest.chunking import ChunkingOptions, chunk_document
@@ -272,7 +272,7 @@ class Indexer:
             missing = [i for i, h in enumerate(hashes) if h not in reusable]
             vectors = np.zeros((len(chunks), EMBEDDING_DIMS[model]), dtype=np.float32)
             if missing:
-                fresh = get_embedder(model, self.settings.threads).embed_documents(
+                fresh = indexing_embedder(model, self.settings.threads).embed_documents(
                     [chunks[i].embedding_text() for i in missing]
                 )
                 vectors[missing] = fresh
@@ -322,7 +322,7 @@ class Indexer:
             else (text for _, text, _ in self.store.iter_all(self.models[0]))
         )
         base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
-        grown = base.extended(texts, get_embedder(VOCABULARY_MODEL, self.settings.threads))
+        grown = base.extended(texts, indexing_embedder(VOCABULARY_MODEL, self.settings.threads))
         if grown is not loaded:
             grown.save(folder)
 

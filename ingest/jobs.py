@@ -6,9 +6,10 @@ Used for the first start on an empty index (the shipped corpus) and for uploads.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,6 +18,15 @@ from assistant.index.bm25 import SIDECAR_NAME
 from ingest.indexer import SyncProgress, SyncReport, sync
 
 log = logging.getLogger(__name__)
+INDEXING_NICE = 10  # how much lower than answering the indexing thread runs
+
+
+def _yield_cpu() -> None:
+    """Let answering win the CPU over indexing: on Linux each thread has its own nice value."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEXING_NICE)
+    except (AttributeError, OSError):  # not Linux: indexing runs at the same priority
+        log.debug("cannot lower the indexing thread's priority here")
 
 
 def index_ready(settings: Settings) -> bool:
@@ -69,14 +79,15 @@ class IndexingJob:
     def running(self) -> bool:
         return not self._finished.is_set()
 
-    def start(self, paths: list[Path]) -> bool:
-        """Start syncing ``paths``; False (and nothing started) if a sync is already running."""
+    def start(self, paths: list[Path], then: Callable[[SyncReport], None] | None = None) -> bool:
+        """Start syncing ``paths`` (and call ``then`` with its report); False (and nothing started) if a sync is
+        already running."""
         with self._lock:
             if not self._finished.is_set():
                 return False
             self._finished.clear()
             self._status = IndexStatus(running=True, started=time.monotonic())
-        threading.Thread(target=self._run, args=(paths,), name="netzero-indexing", daemon=True).start()
+        threading.Thread(target=self._run, args=(paths, then), name="netzero-indexing", daemon=True).start()
         return True
 
     def _progress(self, progress: SyncProgress) -> None:
@@ -89,10 +100,13 @@ class IndexingJob:
                 current=progress.current,
             )
 
-    def _run(self, paths: list[Path]) -> None:
+    def _run(self, paths: list[Path], then: Callable[[SyncReport], None] | None) -> None:
+        _yield_cpu()
         report, error = None, ""
         try:
             report = sync(paths, self.settings, progress=self._progress)
+            if then is not None:
+                then(report)
         except Exception as exc:
             log.exception("indexing %s failed", ", ".join(map(str, paths)))
             error = str(exc) or type(exc).__name__

@@ -11,11 +11,14 @@ from typing import Any
 import yaml
 
 from assistant.core.languages import query_language
-from assistant.core.text import fold
+from assistant.core.text import capped, fold
 from assistant.core.vocabulary import vocabulary
 from ingest.errors import LoadError
 
 SIDECAR_SUFFIX = ".meta.yaml"
+# Who uploaded a document and whether an admin approved it: the server writes these in the sidecar, and a
+# document's own front matter or metadata can never set them (an upload must not approve itself).
+TRUSTED_KEYS = ("uploader", "status", "file_name")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -83,7 +86,11 @@ def city_from_name(stem: str) -> tuple[str, str] | None:
 
 def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
     """Clean metadata: ISO dates, topics and audience as lists, language detected and city inferred when missing."""
-    meta: dict[str, Any] = {k: v for k, v in raw.items() if v not in (None, "", [])}
+    meta: dict[str, Any] = {k: v for k, v in raw.items() if v not in (None, "", []) and k not in TRUSTED_KEYS}
+    trusted = read_sidecar(path)
+    meta.update({k: str(trusted[k]) for k in TRUSTED_KEYS if trusted.get(k)})
+    if "file_name" in meta:  # an upload: its origin is its file, named as the uploader named it
+        meta["source"] = meta["file_name"]
     for key in ("title", "source", "doc_type", "city", "country", "lang", "summary"):
         if key in meta:
             meta[key] = str(meta[key]).strip()
@@ -105,6 +112,7 @@ def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
     if not meta.get("title"):
         heading = re.search(r"^#\s+(.+)$", body, re.M)
         meta["title"] = heading.group(1).strip() if heading else path.stem.replace("_", " ").replace("-", " ")
+    meta["title"] = capped(meta["title"])
     if not meta.get("source"):
         meta["source"] = str(path)
     return meta

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from assistant.answering.replies import Citation
-from assistant.core.schema import Mode, location
+from assistant.core.schema import Mode, location, shown_source, upload_label
 
 SIGN_OFF = "Kind regards,\n[Your name]\n[Your team]"
 # A draft leads into the sources' words instead of opening on the first of them ("Grant sizes: ...").
@@ -28,7 +28,9 @@ def sources_list(citations: list[Citation]) -> str:
     lines = []
     for c in citations:
         where = f", {location(c.page, c.section)}" if c.page or c.section else ""
-        lines.append(f"[{c.n}] {c.title}{where} ({c.date or 'undated'}): {c.source}")
+        label = upload_label(c.result.chunk.metadata)
+        marked = f" [{label}]" if label else ""
+        lines.append(f"[{c.n}] {c.title}{marked}{where} ({c.date or 'undated'}): {shown_source(c.source)}")
     return "\n".join(lines)
 
 

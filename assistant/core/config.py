@@ -32,6 +32,7 @@ class Settings:
     dense_models: tuple[str, ...] = ("minilm",)
     crosslingual: bool = True
     max_file_mb: float = 50.0
+    export_ttl_s: float = 3600.0  # how long a conversation or log export can be downloaded before it is deleted
     chunk_target_words: int = 220
     chunk_max_words: int = 320
     chunk_min_words: int = 60

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any
+
+from assistant.core.text import capped
 
 # Metadata keys a chunk may carry; Chroma stores scalars and lists of strings, and drops empty values.
 METADATA_KEYS = (
@@ -24,7 +27,13 @@ METADATA_KEYS = (
     "summary",
     "position",
     "path",
+    "uploader",
+    "status",
+    "file_name",
 )
+# An uploaded document stays ``unreviewed`` until an admin approves it: until then it answers only its uploader.
+UNREVIEWED = "unreviewed"
+APPROVED = "approved"
 
 
 @dataclass
@@ -38,13 +47,18 @@ class Chunk:
 
     @property
     def title(self) -> str:
-        return str(self.metadata.get("title") or self.doc_id)
+        return capped(str(self.metadata.get("title") or self.doc_id))
+
+    @property
+    def unreviewed(self) -> bool:
+        """An upload no admin has approved yet (see ``UNREVIEWED``)."""
+        return self.metadata.get("status") == UNREVIEWED
 
     def embedding_text(self) -> str:
         """What the dense models read: the title and heading path give a passage the context it lost when cut (a
         passage opening with its own heading is read without it: the path already says it)."""
         section = str(self.metadata.get("section") or "")
-        head = " — ".join(p for p in (self.title, section) if p)
+        head = " — ".join(capped(p) for p in (self.title, section) if p)
         text = self.text
         if section and text.startswith("#"):
             first, _, rest = text.partition("\n")
@@ -152,3 +166,19 @@ def location(page: Any, section: Any) -> str:
     if section:
         return f"section “{str(section).split(' > ')[-1]}”"
     return ""
+
+
+def shown_source(source: str) -> str:
+    """What a person is shown of a source: a web address whole, a file only by its name (never a server path)."""
+    if source.startswith(("http://", "https://")):
+        return source
+    return PurePath(source.replace("\\", "/")).name
+
+
+def upload_label(metadata: dict[str, Any]) -> str:
+    """How an uploaded document is marked wherever it is cited: who uploaded it, and "unreviewed upload" until an
+    admin approves it; empty for any other document."""
+    uploader = metadata.get("uploader")
+    if not uploader:
+        return ""
+    return ("unreviewed upload, " if metadata.get("status") == UNREVIEWED else "") + f"uploaded by {uploader}"

@@ -254,3 +254,17 @@ def capitalised_names(text: str, with_first: bool = False) -> list[str]:
     """The capitalised names of ``text`` in order (see :func:`capitalised_spans`), possessive 's removed."""
     names = [name for _, _, name in capitalised_spans(text, with_first)]
     return [name[:-2] if name.endswith(("'s", "’s")) else name for name in names]
+
+
+TITLE_MAX_CHARS = 300
+
+
+def capped(text: str, limit: int = TITLE_MAX_CHARS) -> str:
+    """A title or heading cut to ``limit`` characters (at a word where one is near) with an ellipsis: a 112 KB
+    title must not reach an embedding, a page or a library row whole."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit * 0.8 else head).rstrip() + "…"

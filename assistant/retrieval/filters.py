@@ -1,19 +1,20 @@
 """Metadata filters (city, country, doc type, topics, language, date range), applied identically to dense and BM25.
 
 One object turns into a Chroma ``where`` clause for the dense side and a boolean mask for the BM25 side, so the two
-candidate lists are always drawn from the same set of chunks.
+candidate lists are always drawn from the same set of chunks. Every filter also carries who reads: an upload whose
+``status`` is ``unreviewed`` is drawn only for its ``uploader``, never for anyone else (nor for an anonymous reader).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from assistant.core.schema import date_number
+from assistant.core.schema import UNREVIEWED, date_number
 from assistant.core.text import fold
 from assistant.core.vocabulary import vocabulary
 
@@ -61,6 +62,11 @@ class SearchFilter:
     doc_id: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    reader: str = ""  # the signed-in user asking: their own unreviewed uploads are searched too
+
+    def for_reader(self, user: str | None) -> "SearchFilter":
+        """The same filter read by ``user`` (``None``: an anonymous reader, who sees no unreviewed upload)."""
+        return replace(self, reader=user or "")
 
     @classmethod
     def from_pairs(cls, pairs: dict[str, list[str]] | None) -> "SearchFilter":
@@ -84,7 +90,13 @@ class SearchFilter:
         return cls(**values)
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
+        """Whether nothing narrows the search besides who reads it."""
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "reader")
+
+    def _visible(self) -> dict[str, Any]:
+        """Chunks the reader may draw on: everything but others' unreviewed uploads."""
+        reviewed = {"status": {"$ne": UNREVIEWED}}
+        return {"$or": [reviewed, {"uploader": self.reader}]} if self.reader else reviewed
 
     def _bounds(self) -> tuple[int | None, int | None]:
         low = date_number(self.date_from) if self.date_from else None
@@ -93,9 +105,9 @@ class SearchFilter:
             high += 99 if len(re.sub(r"\D", "", self.date_to)) == 6 else 1299  # a year or month counts whole
         return low, high
 
-    def to_where(self) -> dict[str, Any] | None:
-        """The Chroma ``where`` clause, or ``None`` when nothing is filtered."""
-        clauses: list[dict[str, Any]] = []
+    def to_where(self) -> dict[str, Any]:
+        """The Chroma ``where`` clause: the reader's visibility and whatever else is filtered."""
+        clauses: list[dict[str, Any]] = [self._visible()]
         for name in ("city", "country", "doc_type", "lang", "doc_id"):
             values = getattr(self, name)
             if values:
@@ -108,16 +120,19 @@ class SearchFilter:
             clauses.append({"date_num": {"$gte": low}})
         if high is not None:
             clauses.append({"date_num": {"$lte": high}})
-        if not clauses:
-            return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def mask(self, columns: dict[str, list[Any]]) -> np.ndarray | None:
-        """A boolean mask over the BM25 index's per-chunk columns, or ``None`` when nothing is filtered."""
-        if self.is_empty():
-            return None
+        """A boolean mask over the BM25 index's per-chunk columns, or ``None`` when nothing is filtered out."""
         n = len(columns.get("doc_id", []))
-        keep = np.ones(n, dtype=bool)
+        statuses, uploaders = columns.get("status", [""] * n), columns.get("uploader", [""] * n)
+        keep = np.fromiter(
+            (s != UNREVIEWED or bool(self.reader and u == self.reader) for s, u in zip(statuses, uploaders)),
+            dtype=bool,
+            count=n,
+        )
+        if self.is_empty() and keep.all():
+            return None
         for name in ("city", "country", "doc_type", "lang", "doc_id"):
             values = set(getattr(self, name))
             if values:
@@ -138,6 +153,6 @@ class SearchFilter:
         parts = [
             f"{f.name}={','.join(v) if isinstance(v, tuple) else v}"
             for f in fields(self)
-            if (v := getattr(self, f.name))
+            if f.name != "reader" and (v := getattr(self, f.name))
         ]
         return "; ".join(parts)

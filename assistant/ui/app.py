@@ -7,6 +7,7 @@ The work is done by the modules it calls: session (the chat), render and cards (
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,8 +24,20 @@ from assistant.ui.render import banner_html, conversation_html
 from assistant.ui.session import ChatSession
 from assistant.ui.starters import MODE_CHOICES, STARTERS
 from assistant.ui.tables import library_html, log_html
-from assistant.ui.uploads import UPLOAD_SUFFIXES, index_uploads, outcome_html, receive, settle
-from ingest.jobs import IndexingJob
+from assistant.ui.uploads import (
+    UPLOAD_SUFFIXES,
+    choice,
+    forget,
+    index_uploads,
+    outcome_html,
+    readable_by,
+    receive,
+    removable,
+    settle,
+    sync_uploads,
+)
+from ingest.jobs import IndexingJob, index_ready
+from ingest.uploads import approve, discard, find, uploads
 
 TITLE = "NetZero Cities assistant"
 INTRO = (
@@ -66,7 +79,24 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
         found = facets(assistant.library())
         return [gr.update(choices=c) for c in (found.countries, found.cities, found.doc_types, found.topics)]
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+    def library_for(request: gr.Request, query: str = "") -> str:
+        """The library as this user may see it: others' unreviewed uploads only for an admin, who reviews them."""
+        user = request.username if request else None
+        return library_html(readable_by(assistant.library(), user, is_admin(settings, user)), query)
+
+    def upload_choices(request: gr.Request) -> list[Any]:
+        """The uploads this user may remove, and (for an admin) those awaiting review, with the review controls."""
+        user = request.username if request else None
+        admin = is_admin(settings, user)
+        pending = [choice(u) for u in uploads(settings) if u.unreviewed] if admin else []
+        return [
+            gr.update(choices=[choice(u) for u in removable(settings, user, admin)], value=None),
+            gr.update(choices=pending, value=None),
+            gr.update(visible=admin),
+        ]
+
+    # the web server's cached copies of exports go when the exports do (every 10 minutes, the older ones)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(600, int(settings.export_ttl_s))) as app:
         chat_state = gr.State(ChatSession())
         gr.HTML(
             f'<div class="nz-header"><h1>{TITLE}</h1><p>{INTRO}</p></div>'
@@ -134,6 +164,13 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
                 )
                 upload = gr.Button("Add to the index", variant="primary", elem_id="nz-upload-go")
                 upload_note = gr.HTML(elem_id="nz-upload-note")
+                with gr.Row(equal_height=True):
+                    mine = gr.Dropdown([], label="Uploads you may remove", scale=3, elem_id="nz-mine")
+                    remove = gr.Button("Remove upload", scale=1, elem_id="nz-remove")
+                with gr.Row(equal_height=True, visible=False, elem_id="nz-review") as review:
+                    pending = gr.Dropdown([], label="Uploads awaiting review (admin)", scale=3, elem_id="nz-pending")
+                    approve_button = gr.Button("Approve upload", scale=1, elem_id="nz-approve")
+                manage_note = gr.HTML(elem_id="nz-manage-note")
             else:
                 gr.HTML(f'<p class="nz-hint" id="nz-no-uploads">{NO_UPLOADS}</p>')
 
@@ -157,13 +194,13 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
 
         def on_load(request: gr.Request) -> list[Any]:
             shown = [gr.Tab(visible=admin(request))] if logs_tab else []
-            listed = library_html(assistant.library())
+            listed = library_for(request)
             return [banner(), gr.Timer(active=job.running), listed, *filter_choices(), *shown]
 
-        def on_tick() -> list[Any]:
+        def on_tick(request: gr.Request) -> list[Any]:
             if job.running:
                 return [banner(), gr.skip(), gr.skip(), *[gr.skip()] * len(filters)]
-            return [banner(), gr.Timer(active=False), library_html(assistant.library()), *filter_choices()]
+            return [banner(), gr.Timer(active=False), library_for(request), *filter_choices()]
 
         loaded = [status_banner, timer, library, *filters, *([logs] if logs_tab else [])]
         app.load(on_load, outputs=loaded, show_progress="hidden")
@@ -187,11 +224,13 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
             doc_types: list[str],
             topics: list[str],
             chat_session: ChatSession,
+            request: gr.Request,
         ) -> Iterator[list[Any]]:
             if not text.strip():
                 return
-            chosen_filter = search_filter(countries, cities, doc_types, topics)
-            waiting = (line + WAIT_NOTE for line in job.progress_messages())
+            chosen_filter = search_filter(countries, cities, doc_types, topics).for_reader(request.username)
+            # only a first index is waited for; while a later sync runs, the last complete index answers
+            waiting = (line + WAIT_NOTE for line in job.progress_messages()) if not index_ready(settings) else ()
             for step, _ in enumerate(chat_session.ask(assistant, text, chosen, chosen_filter, waiting)):
                 yield [
                     conversation_html(chat_session.turns),
@@ -227,10 +266,11 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
         helpful.click(lambda *a: on_feedback(True, *a), feedback_inputs, feedback_outputs)
         unhelpful.click(lambda *a: on_feedback(False, *a), feedback_inputs, feedback_outputs)
 
-        def on_export(chat_session: ChatSession) -> dict[str, Any]:
+        def on_export(chat_session: ChatSession, request: gr.Request) -> dict[str, Any]:
             if not chat_session.answered():
                 raise gr.Error("Nothing to export yet: ask a question first.", duration=TOAST_SECONDS)
-            return gr.update(value=str(write_conversation(chat_session.turns, settings)), visible=True)
+            path = write_conversation(chat_session.turns, settings, request.username)
+            return gr.update(value=str(path), visible=True)
 
         export.click(on_export, chat_state, exported)
 
@@ -240,8 +280,11 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
 
         restart.click(on_restart, outputs=[chat_state, chat, sources, draft, rated, exported])
 
-        library_query.change(lambda q: library_html(assistant.library(), q), library_query, library)
-        library_tab.select(lambda q: library_html(assistant.library(), q), library_query, library)
+        def on_library(query: str, request: gr.Request) -> str:
+            return library_for(request, query)
+
+        library_query.change(on_library, library_query, library)
+        library_tab.select(on_library, library_query, library)
 
         if logs_tab:
 
@@ -258,7 +301,7 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
             def on_csv(table: str, request: gr.Request) -> dict[str, Any]:
                 require_admin(request)
                 rows = assistant.logbook.rows(table, limit=1_000_000)
-                return gr.update(value=str(write_log_csv(rows, table, settings)), visible=True)
+                return gr.update(value=str(write_log_csv(rows, table, settings, request.username)), visible=True)
 
             def feedback_export(request: gr.Request) -> dict[str, Any]:
                 return on_csv("feedback", request)
@@ -270,16 +313,51 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
             abstentions_csv.click(abstentions_export, outputs=csv_file, api_name="abstentions_csv")
 
         if uploads_allowed:
+            managed = [mine, pending, review]
 
             def on_upload(paths: list[str] | None, request: gr.Request) -> Iterator[list[Any]]:
                 if not request.username:
                     raise gr.Error("Sign in to upload documents.")
                 if not paths:
                     raise gr.Error("Choose one or more PDF, Markdown or HTML files first.")
-                intake = receive(paths, settings)
+                intake = receive(paths, settings, request.username)
+                forget(paths)
                 for line in index_uploads(intake, job):
-                    yield [banner_html(line), gr.skip(), gr.skip()]
-                yield [outcome_html(settle(intake, job.status())), library_html(assistant.library()), None]
+                    yield [banner_html(line), gr.skip(), gr.skip(), *[gr.skip()] * len(managed)]
+                outcome = settle(intake, job.status(), settings)
+                if outcome.superseded:  # the replaced uploads leave the index too
+                    for line in sync_uploads(job):
+                        yield [banner_html(line), gr.skip(), gr.skip(), *[gr.skip()] * len(managed)]
+                yield [outcome_html(outcome), library_for(request), None, *upload_choices(request)]
 
-            upload.click(on_upload, files, [upload_note, library, files])
+            upload.click(on_upload, files, [upload_note, library, files, *managed])
+
+            def on_manage(token: str | None, approving: bool, request: gr.Request) -> Iterator[list[Any]]:
+                user = request.username
+                chosen = find(settings, token) if token else None
+                if chosen is None:
+                    raise gr.Error("Choose an upload first.")
+                if approving and not is_admin(settings, user):
+                    raise gr.Error("Only an admin can approve uploads.")
+                if not approving and not chosen.may_change(user, is_admin(settings, user)):
+                    raise gr.Error("You can remove only your own uploads.")
+                if approving:
+                    approve(chosen)
+                else:
+                    discard(chosen)
+                for line in sync_uploads(job):
+                    yield [banner_html(line), gr.skip(), *[gr.skip()] * len(managed)]
+                done = "Approved" if approving else "Removed"
+                note = f'<p class="nz-hint">{done}: {html.escape(chosen.file_name)}</p>'
+                yield [note, library_for(request), *upload_choices(request)]
+
+            def on_remove(token: str | None, request: gr.Request) -> Iterator[list[Any]]:
+                yield from on_manage(token, False, request)
+
+            def on_approve(token: str | None, request: gr.Request) -> Iterator[list[Any]]:
+                yield from on_manage(token, True, request)
+
+            remove.click(on_remove, mine, [manage_note, library, *managed])
+            approve_button.click(on_approve, pending, [manage_note, library, *managed])
+            app.load(upload_choices, outputs=managed, show_progress="hidden")
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from assistant.core.schema import SearchResult
+from assistant.core.schema import SearchResult, shown_source
 from assistant.ui.highlight import highlight_markdown
 from assistant.ui.render import card_id, link_html, shortened
 from assistant.ui.session import Turn
@@ -27,10 +27,23 @@ def facts(result: SearchResult) -> list[str]:
     return [fact for fact in shown if fact]
 
 
-def _origin(source: str) -> str:
+def _origin(result: SearchResult) -> str:
+    """Where a passage comes from: a link, or a file by its name only (with its uploader, for an upload)."""
+    source = result.source
     if source.startswith(("http://", "https://")):
         return link_html(source)
-    return f'Local file: <code class="nz-path">{html.escape(source)}</code>' if source else ""
+    if not source:
+        return ""
+    uploader = result.chunk.metadata.get("uploader")
+    kind = f"Uploaded by {html.escape(str(uploader))}" if uploader else "Local file"
+    return f'{kind}: <code class="nz-path">{html.escape(shown_source(source))}</code>'
+
+
+def _badge(result: SearchResult) -> str:
+    """The "unreviewed upload" mark an upload carries until an admin approves it."""
+    if not result.chunk.unreviewed:
+        return ""
+    return ' <span class="nz-unreviewed">unreviewed upload</span>'
 
 
 def card_html(result: SearchResult, element_id: str, label: str, sentences: list[str]) -> str:
@@ -38,9 +51,9 @@ def card_html(result: SearchResult, element_id: str, label: str, sentences: list
     return (
         f'<div class="nz-card" id="{html.escape(element_id, quote=True)}">'
         f'<div class="nz-card-head"><span class="nz-n">{html.escape(label)}</span> '
-        f'<span class="nz-title">{html.escape(result.title)}</span></div>'
+        f'<span class="nz-title">{html.escape(result.title)}</span>{_badge(result)}</div>'
         f'<div class="nz-facts">{html.escape(" · ".join(facts(result)))}</div>'
-        f'<div class="nz-origin">{_origin(result.source)}</div>'
+        f'<div class="nz-origin">{_origin(result)}</div>'
         f'<div class="nz-passage">{highlight_markdown(result.text, sentences)}</div></div>'
     )
 

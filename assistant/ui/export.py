@@ -1,19 +1,21 @@
 """Files people take away: a conversation as Markdown with its sources, and the content team's logs as CSV.
 
-Everything is written under ``data_dir/exports`` with an unguessable name, the one folder the UI may serve.
+Everything is written under ``data_dir/exports`` with an unguessable name, the one folder the UI may serve, and
+belongs to the user who asked for it (``assistant.ui.files``).
 """
 
 from __future__ import annotations
 
 import csv
-import secrets
 import time
 from pathlib import Path
 from typing import Any, TextIO
 
 from assistant.answering.replies import Citation
 from assistant.core.config import Settings
+from assistant.core.schema import shown_source, upload_label
 from assistant.ui.cards import facts
+from assistant.ui.files import export_path
 from assistant.ui.session import Turn
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,22 +36,13 @@ _LOG_COLUMNS = {  # the logbook's columns, for the header of an empty export
 }
 
 
-def exports_dir(settings: Settings) -> Path:
-    """The folder exports are written to (created on first use)."""
-    folder = settings.data_dir / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _name(stem: str, suffix: str) -> str:
-    return f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(4)}{suffix}"
-
-
 def _citation_markdown(citation: Citation) -> str:
     web = citation.source.startswith(("http://", "https://"))
-    origin = f"<{citation.source}>" if web else f"`{citation.source}`"
+    origin = f"<{citation.source}>" if web else f"`{shown_source(citation.source)}`"
     quotes = "".join(f"\n   > {sentence}" for sentence in citation.sentences)
-    return f"{citation.n}. **{citation.title}** — {' · '.join(facts(citation.result))}  \n   {origin}{quotes}"
+    label = upload_label(citation.result.chunk.metadata)
+    shown = " · ".join([*facts(citation.result), *([label] if label else [])])
+    return f"{citation.n}. **{citation.title}** — {shown}  \n   {origin}{quotes}"
 
 
 def conversation_markdown(turns: list[Turn]) -> str:
@@ -75,9 +68,9 @@ def conversation_markdown(turns: list[Turn]) -> str:
     return "\n".join(lines)
 
 
-def write_conversation(turns: list[Turn], settings: Settings) -> Path:
-    """Write the conversation to a new ``.md`` file under the exports folder and return its path."""
-    path = exports_dir(settings) / _name("conversation", ".md")
+def write_conversation(turns: list[Turn], settings: Settings, owner: str | None = None) -> Path:
+    """Write the conversation to a new ``.md`` file under the exports folder, owned by ``owner``; its path."""
+    path = export_path("conversation", ".md", owner, settings)
     path.write_text(conversation_markdown(turns), encoding="utf-8")
     return path
 
@@ -96,9 +89,9 @@ def log_csv(rows: list[dict[str, Any]], table: str, handle: TextIO) -> None:
     writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
 
 
-def write_log_csv(rows: list[dict[str, Any]], table: str, settings: Settings) -> Path:
-    """Write the rows of the ``feedback`` or ``abstentions`` log to a new CSV file and return its path."""
-    path = exports_dir(settings) / _name(table, ".csv")
+def write_log_csv(rows: list[dict[str, Any]], table: str, settings: Settings, owner: str | None = None) -> Path:
+    """Write the rows of the ``feedback`` or ``abstentions`` log to a new CSV file owned by ``owner``; its path."""
+    path = export_path(table, ".csv", owner, settings)
     with path.open("w", encoding="utf-8", newline="") as handle:
         log_csv(rows, table, handle)
     return path

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from assistant.core.text import fold
+from assistant.core.text import capped, fold
 
 LIBRARY_COLUMNS = (
     ("title", "Title"),
@@ -16,6 +16,8 @@ LIBRARY_COLUMNS = (
     ("country", "Country"),
     ("date", "Date"),
     ("chunks", "Chunks"),
+    ("uploader", "Uploaded by"),
+    ("status", "Review"),
 )
 
 
@@ -74,7 +76,7 @@ def library_html(rows: list[dict[str, Any]], query: str = "") -> str:
     count = f'<p class="nz-count">{len(shown)} of {len(rows)} documents</p>'
     table = _table(
         [label for _, label in LIBRARY_COLUMNS],
-        [[str(r.get(key) or "") for key, _ in LIBRARY_COLUMNS] for r in shown],
+        [[capped(str(r.get(key) or "")) for key, _ in LIBRARY_COLUMNS] for r in shown],
         "No documents match." if rows else "The index is empty.",
     )
     return count + table

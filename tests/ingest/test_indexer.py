@@ -64,7 +64,7 @@ def test_unchanged_run_loads_no_model(settings: Settings, docs_folder: Path, mon
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a sync with nothing changed must not load an embedding model")
 
-    monkeypatch.setattr(indexer, "get_embedder", refuse)
+    monkeypatch.setattr(indexer, "indexing_embedder", refuse)
     report = sync([docs_folder], settings)
     assert report.unchanged == 3 and not report.changed
 
@@ -102,7 +102,7 @@ def test_the_multilingual_index_keeps_its_documents_vocabulary_in_step(
     assert not sync([folder], settings).changed
     rebuilt = WordTranslator.load(settings.index_dir)
     assert rebuilt is not None and {"hydrogen", "ferry"} <= set(rebuilt.words)
-    monkeypatch.setattr(indexer, "get_embedder", lambda *_a, **_k: pytest.fail("nothing changed: no model loads"))
+    monkeypatch.setattr(indexer, "indexing_embedder", lambda *_a, **_k: pytest.fail("nothing changed: no model loads"))
     sync([folder], settings)
 
 

@@ -13,6 +13,7 @@ from assistant.index.embeddings import get_embedder
 from assistant.index.store import ChunkStore
 from assistant.retrieval.filters import SearchFilter
 from ingest.indexer import sync
+from ingest.metadata import SIDECAR_SUFFIX
 from tests.conftest import write_md
 
 
@@ -60,28 +61,46 @@ def test_a_bad_date_is_a_value_error(value: str) -> None:
         SearchFilter.from_pairs({"date_from": [value]})
 
 
-def test_nothing_filtered_means_no_where_clause_and_no_mask() -> None:
+REVIEWED = {"status": {"$ne": "unreviewed"}}
+
+
+def test_nothing_filtered_leaves_only_the_reviewed_documents_and_no_mask() -> None:
     empty = SearchFilter.from_pairs(None)
-    assert empty.is_empty() and empty.to_where() is None and empty.mask({"doc_id": ["a"]}) is None
+    assert empty.is_empty() and empty.to_where() == REVIEWED
+    assert empty.mask({"doc_id": ["a"], "status": [""], "uploader": [""]}) is None
 
 
 def test_to_where_shapes() -> None:
-    assert SearchFilter(city=("Lahti",)).to_where() == {"city": {"$in": ["Lahti"]}}
-    assert SearchFilter(topics=("mobility",)).to_where() == {"topics": {"$contains": "mobility"}}
+    assert SearchFilter(city=("Lahti",)).to_where() == {"$and": [REVIEWED, {"city": {"$in": ["Lahti"]}}]}
+    assert SearchFilter(topics=("mobility",)).to_where() == {"$and": [REVIEWED, {"topics": {"$contains": "mobility"}}]}
     assert SearchFilter(topics=("mobility", "twinning"), country=("Finland",)).to_where() == {
         "$and": [
+            REVIEWED,
             {"country": {"$in": ["Finland"]}},
             {"$or": [{"topics": {"$contains": "mobility"}}, {"topics": {"$contains": "twinning"}}]},
         ]
     }
+    assert SearchFilter().for_reader("alice").to_where() == {"$or": [REVIEWED, {"uploader": "alice"}]}
 
 
 def test_a_bare_year_or_month_counts_whole() -> None:
     assert SearchFilter(date_from="2024", date_to="2024").to_where() == {
-        "$and": [{"date_num": {"$gte": 20240000}}, {"date_num": {"$lte": 20241299}}]
+        "$and": [REVIEWED, {"date_num": {"$gte": 20240000}}, {"date_num": {"$lte": 20241299}}]
     }
-    assert SearchFilter(date_to="2024-05").to_where() == {"date_num": {"$lte": 20240599}}
-    assert SearchFilter(date_to="2024-05-01").to_where() == {"date_num": {"$lte": 20240501}}
+    assert SearchFilter(date_to="2024-05").to_where() == {"$and": [REVIEWED, {"date_num": {"$lte": 20240599}}]}
+    assert SearchFilter(date_to="2024-05-01").to_where() == {"$and": [REVIEWED, {"date_num": {"$lte": 20240501}}]}
+
+
+def test_an_unreviewed_upload_is_masked_for_everyone_but_its_uploader() -> None:
+    columns = {
+        "doc_id": ["corpus", "alice-new", "alice-approved", "bob-new"],
+        "status": ["", "unreviewed", "approved", "unreviewed"],
+        "uploader": ["", "alice", "alice", "bob"],
+    }
+    assert SearchFilter().mask(columns).tolist() == [True, False, True, False]
+    assert SearchFilter().for_reader("alice").mask(columns).tolist() == [True, True, True, False]
+    assert SearchFilter().for_reader("bob").mask(columns).tolist() == [True, False, True, True]
+    assert SearchFilter().for_reader("alice").describe() == ""
 
 
 def test_the_mask_over_bm25_fields() -> None:
@@ -122,16 +141,19 @@ def test_bm25_mask_and_chroma_where_select_the_same_chunks(settings: Settings, d
         "2025-11-01",
     )
     dated(docs_folder, "undated", "An undated note", "A note without any date about twinning and commuting.", "")
+    uploaded = dated(docs_folder, "alice-upload", "Alice's upload", "Twinning notes Alice uploaded for cities.", "")
+    uploaded.with_name(uploaded.name + SIDECAR_SUFFIX).write_text("uploader: alice\nstatus: unreviewed\n")
     assert not sync([docs_folder], settings).failed
     bm25 = BM25Index.load(settings.index_dir)
     store = ChunkStore(settings)
-    assert bm25 is not None and store.count("minilm") == len(bm25) == 6
+    assert bm25 is not None and store.count("minilm") == len(bm25) == 7
     vector = get_embedder("minilm", settings.threads).embed_query("cities")
 
-    def selected(pairs: dict[str, list[str]]) -> tuple[set[str], set[str]]:
-        search_filter = SearchFilter.from_pairs(pairs)
+    def selected(pairs: dict[str, list[str]], reader: str = "") -> tuple[set[str], set[str]]:
+        search_filter = SearchFilter.from_pairs(pairs).for_reader(reader)
         mask = search_filter.mask(bm25.fields)
-        by_mask = {doc for doc, keep in zip(bm25.fields["doc_id"], mask) if keep}
+        kept = mask if mask is not None else [True] * len(bm25)  # None: nothing is filtered out
+        by_mask = {doc for doc, keep in zip(bm25.fields["doc_id"], kept) if keep}
         ids = [cid for cid, _ in store.nearest("minilm", vector, 50, search_filter.to_where())]
         by_where = {chunk.doc_id for chunk in store.get("minilm", ids)}
         return by_mask, by_where
@@ -155,6 +177,15 @@ def test_bm25_mask_and_chroma_where_select_the_same_chunks(settings: Settings, d
     for name, (pairs, docs) in expected.items():
         by_mask, by_where = selected(pairs)
         assert by_mask == by_where == docs, name
+    everyone = {"twinning", "pilots", "lahti", "call-2022", "round-2025", "undated"}
+    assert selected({}, "bob") == (everyone, everyone)
+    assert selected({}, "alice") == (everyone | {"alice-upload"}, everyone | {"alice-upload"})
+    on_twinning = {"twinning", "call-2022", "round-2025", "undated"}
+    assert selected({"topic": ["twinning"]}, "alice") == (
+        on_twinning | {"alice-upload"},
+        on_twinning | {"alice-upload"},
+    )
+    assert selected({"topic": ["twinning"]}, "bob") == (on_twinning, on_twinning)
 
 
 def test_a_mask_with_unknown_names_keeps_nothing() -> None:

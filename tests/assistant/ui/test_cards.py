@@ -24,9 +24,25 @@ def test_a_pdf_page_and_a_missing_date_are_shown() -> None:
     assert "guidance · undated · p. 4" in card
 
 
-def test_a_local_path_source_is_text_not_a_link() -> None:
+def test_a_local_file_is_shown_by_its_name_never_its_server_path() -> None:
     card = card_html(result(GRANTS, source="/srv/docs/pilots.md"), "x", "[1]", [])
-    assert 'Local file: <code class="nz-path">/srv/docs/pilots.md</code>' in card and "<a " not in card
+    assert 'Local file: <code class="nz-path">pilots.md</code>' in card and "<a " not in card
+    assert "/srv" not in card
+
+
+def test_an_upload_shows_its_name_and_uploader_and_is_marked_until_approved() -> None:
+    upload = result(GRANTS, source="plan.md", uploader="alice", status="unreviewed", file_name="plan.md")
+    card = card_html(upload, "x", "[1]", [])
+    assert 'Uploaded by alice: <code class="nz-path">plan.md</code>' in card
+    assert '<span class="nz-unreviewed">unreviewed upload</span>' in card
+    approved = card_html(result(GRANTS, source="plan.md", uploader="alice", status="approved"), "x", "[1]", [])
+    assert "Uploaded by alice" in approved and "unreviewed" not in approved
+
+
+def test_a_huge_title_is_capped() -> None:
+    card = card_html(result(GRANTS, title="Heat plan " * 11_200), "x", "[1]", [])
+    shown = card.split('<span class="nz-title">')[1].split("</span>")[0]
+    assert len(shown) <= 300 and shown.endswith("…")
 
 
 def test_hostile_document_text_title_and_source_are_escaped() -> None:
