@@ -6,8 +6,10 @@ import pytest
 
 from assistant.core.text import (
     STOPWORDS,
+    TITLE_MAX_CHARS,
     analyse,
     asking_part,
+    capped,
     fold,
     question_terms,
     split_sentences,
@@ -166,3 +168,11 @@ def test_the_asking_part_of_a_message_leaves_out_the_context_it_states() -> None
     assert asking_part("We were not selected in 2022. How do we start?") == "How do we start?"
     assert asking_part("How much did Madrid emit in 1995?") == "How much did Madrid emit in 1995?"
     assert asking_part("Madrid's emissions in 1995 please") == "Madrid's emissions in 1995 please"
+
+
+def test_a_huge_title_is_capped_at_a_word_and_a_short_one_is_kept() -> None:
+    huge = "Heat network expansion plan " * 4000  # 112 KB
+    shown = capped(huge)
+    assert len(shown) <= TITLE_MAX_CHARS and shown.endswith("network…") and huge.startswith(shown[:-1])
+    assert capped("Lahti case study") == "Lahti case study"
+    assert capped("x" * 400) == "x" * (TITLE_MAX_CHARS - 1) + "…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.index.embeddings import SENTENCE_TOKENS, get_embedder
+from assistant.index.embeddings import CHARS_PER_TOKEN, E5_TOKENS, SENTENCE_TOKENS, cut_to_limit, get_embedder
 
 
 def test_minilm_sentence_vectors_read_the_head_of_a_long_row_and_leave_passages_whole() -> None:
@@ -25,3 +25,19 @@ def test_e5_sentence_vectors_are_its_passage_vectors() -> None:
     e5 = get_embedder("e5")
     text = "Lahti cut its emissions by 70% against 1990."
     assert np.allclose(e5.embed_sentences([text]), e5.embed_documents([text]), atol=1e-6)
+
+
+def test_e5_reads_a_long_passage_only_up_to_its_token_limit() -> None:
+    e5 = get_embedder("e5")
+    count = e5._model.token_count
+    long = " ".join(f"The district heat network number {i} serves many homes." for i in range(700))  # ~36 KB
+    cut = cut_to_limit(long, E5_TOKENS, count)
+    assert count(long) > 4 * E5_TOKENS and 0.85 * E5_TOKENS < count(cut) <= E5_TOKENS
+    assert long.startswith(cut) and not cut.endswith(" ")
+    assert np.allclose(e5.embed_documents([long]), e5.embed_documents([cut]), atol=1e-6)
+    short = "Lahti cut its emissions by 70% against 1990."
+    assert cut_to_limit(short, E5_TOKENS, count) == short
+
+
+def test_without_a_token_count_the_cut_is_by_a_length_no_limit_can_reach() -> None:
+    assert cut_to_limit("word " * 10_000, 256) == ("word " * 10_000)[: 256 * CHARS_PER_TOKEN]

@@ -10,7 +10,8 @@ import pytest
 from langchain_core.documents import Document
 
 from assistant.core.config import Settings, load_settings
-from assistant.core.schema import SearchResult
+from assistant.core.schema import Chunk, SearchResult
+from assistant.index.embeddings import get_embedder
 from assistant.retrieval.engine import SearchEngine
 from assistant.retrieval.filters import SearchFilter
 from assistant.retrieval.retriever import HybridRetriever
@@ -220,3 +221,22 @@ def test_a_question_in_another_language_is_searched_in_the_sources_words(engine:
 
 def test_an_english_question_is_not_read_again(engine: SearchEngine) -> None:
     assert engine.reading("How many passengers does the hydrofoil ferry carry?") == ""
+
+
+def test_chunks_a_running_sync_has_written_are_not_searched_until_it_completes(
+    settings: Settings, docs_folder: Path
+) -> None:
+    sync([docs_folder], settings)
+    engine = SearchEngine(settings)
+    half_done = Chunk("half-done::0::abc", "half-done", "Zorbania runs its ferries on harbour biogas.", {"title": "Z"})
+    vector = get_embedder("minilm", settings.threads).embed_documents([half_done.embedding_text()])
+    engine.store.upsert("minilm", [half_done], vector)  # written by a sync that has not saved its BM25 index yet
+    assert "half-done" not in {r.doc_id for r in engine.search("Zorbania ferries biogas", k=5)}
+    _written(docs_folder / "zorbania.md")
+    sync([docs_folder], settings)
+    assert engine.search("Zorbania ferries biogas", k=1)[0].doc_id == "zorbania"
+
+
+def _written(path: Path) -> Path:
+    path.write_text("# Zorbania\n\nZorbania runs its ferries on harbour biogas since 2024.\n", encoding="utf-8")
+    return path
