@@ -2,7 +2,9 @@
 index, then while a 2,000-page PDF and a Markdown file with a 20 KB title are indexed in the background (as the app
 indexes uploads), and their ratio; the bound is 2x.
 
-    .venv/bin/python bench/upload_blocking.py [--pages 2000] [--seconds 120] [--models minilm,e5]
+    .venv/bin/python -m bench.upload_blocking [--pages 2000] [--seconds 120] [--models minilm,e5]
+
+(run as a module: bench/ingest.py would shadow the ingest package).
 
 The index of the shipped corpus is built once into bench/.cache/upload-blocking (a few minutes with both models).
 """

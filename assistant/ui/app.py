@@ -75,14 +75,17 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
         status = job.status()
         return banner_html(status.describe() if status.running or status.error else "", bool(status.error))
 
-    def filter_choices() -> list[dict[str, Any]]:
-        found = facets(assistant.library())
+    def readable(request: gr.Request) -> list[dict[str, Any]]:
+        """The library as this user may see it: others' unreviewed uploads only for an admin, who reviews them."""
+        user = request.username if request else None
+        return readable_by(assistant.library(), user, is_admin(settings, user))
+
+    def filter_choices(request: gr.Request) -> list[dict[str, Any]]:
+        found = facets(readable(request))
         return [gr.update(choices=c) for c in (found.countries, found.cities, found.doc_types, found.topics)]
 
     def library_for(request: gr.Request, query: str = "") -> str:
-        """The library as this user may see it: others' unreviewed uploads only for an admin, who reviews them."""
-        user = request.username if request else None
-        return library_html(readable_by(assistant.library(), user, is_admin(settings, user)), query)
+        return library_html(readable(request), query)
 
     def upload_choices(request: gr.Request) -> list[Any]:
         """The uploads this user may remove, and (for an admin) those awaiting review, with the review controls."""
@@ -195,12 +198,12 @@ def build(assistant: Assistant, job: IndexingJob, uploads_allowed: bool, logs_ta
         def on_load(request: gr.Request) -> list[Any]:
             shown = [gr.Tab(visible=admin(request))] if logs_tab else []
             listed = library_for(request)
-            return [banner(), gr.Timer(active=job.running), listed, *filter_choices(), *shown]
+            return [banner(), gr.Timer(active=job.running), listed, *filter_choices(request), *shown]
 
         def on_tick(request: gr.Request) -> list[Any]:
             if job.running:
                 return [banner(), gr.skip(), gr.skip(), *[gr.skip()] * len(filters)]
-            return [banner(), gr.Timer(active=False), library_for(request), *filter_choices()]
+            return [banner(), gr.Timer(active=False), library_for(request), *filter_choices(request)]
 
         loaded = [status_banner, timer, library, *filters, *([logs] if logs_tab else [])]
         app.load(on_load, outputs=loaded, show_progress="hidden")

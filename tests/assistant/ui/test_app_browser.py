@@ -282,7 +282,8 @@ def test_signed_in_user_uploads_documents_and_each_failure_is_named(
     expect(note).to_contain_text("Indexed: retrofit.md", timeout=90_000)
     expect(note).to_contain_text("Failed: broken.pdf: ")
     expect(page.locator("#nz-library")).to_contain_text("Retrofit grants in Lund")
-    assert (login_app.data_dir / "uploads" / "retrofit.md").is_file()
+    records = [p.read_text() for p in (login_app.data_dir / "uploads").glob("*.meta.yaml")]
+    assert any("file_name: retrofit.md" in r and "uploader: editor" in r for r in records)
 
     page.get_by_role("tab", name="Assistant").click()
     _ask(page, "What grants does Lund give homeowners?", answers=1)
