@@ -22,9 +22,12 @@ INDEXING_NICE = 10  # how much lower than answering the indexing thread runs
 
 
 def _yield_cpu() -> None:
-    """Let answering win the CPU over indexing: on Linux each thread has its own nice value."""
+    """Let answering win the CPU over indexing: on Linux each thread has its own nice value, raised here by
+    ``INDEXING_NICE`` over the process's own (never lowered, even when running as root)."""
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INDEXING_NICE)
+        thread = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, current + INDEXING_NICE))
     except (AttributeError, OSError):  # not Linux: indexing runs at the same priority
         log.debug("cannot lower the indexing thread's priority here")
 

@@ -1,4 +1,6 @@
+import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,22 @@ def test_an_idle_job_says_nothing_and_an_index_is_ready_once_its_sidecar_exists(
     settings.index_dir.mkdir(parents=True)
     (settings.index_dir / SIDECAR_NAME).write_bytes(b"")
     assert index_ready(settings)
+
+
+def test_the_indexing_thread_runs_below_the_answering_threads(
+    settings: Settings, gated_sync: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    real = indexing.sync
+
+    def recording(paths: list[Path], settings: Settings, progress: Callable[[SyncProgress], None]) -> SyncReport:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(paths, settings, progress)
+
+    monkeypatch.setattr(indexing, "sync", recording)
+    job = IndexingJob(settings)
+    job.start([Path("docs")])
+    gated_sync.set()
+    assert job.wait(10)
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == [min(19, own + indexing.INDEXING_NICE)]
