@@ -2,11 +2,11 @@
 index, then while a 2,000-page PDF and a Markdown file with a 20 KB title are indexed in the background (as the app
 indexes uploads), and their ratio; the bound is 2x.
 
-    .venv/bin/python -m bench.upload_blocking [--pages 2000] [--seconds 120] [--models minilm,e5]
+    .venv/bin/python -m bench.upload_blocking [--pages 2000] [--seconds 120] [--models minilm,e5] [--subset N]
 
 (run as a module: bench/ingest.py would shadow the ingest package).
 
-The index of the shipped corpus is built once into bench/.cache/upload-blocking (a few minutes with both models).
+The index of the shipped corpus (or of its first N files) is built once into bench/.cache/upload-blocking.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ BOUND = 2.0
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def corpus_files(corpus: Path, subset: int) -> list[Path]:
+    """The shipped corpus folder, or its first ``subset`` Markdown files."""
+    return sorted(corpus.rglob("*.md"))[:subset] if subset else [corpus]
 
 
 def big_pdf(path: Path, pages: int) -> Path:
@@ -94,15 +99,16 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=120.0, help="how long to ask questions during indexing")
     parser.add_argument("--models", default="minilm,e5")
+    parser.add_argument("--subset", type=int, default=0, help="index only the corpus's first N files (0: all)")
     args = parser.parse_args()
     models = tuple(m.strip() for m in args.models.split(",") if m.strip())
-    index = CACHE / "-".join(models)
+    index = CACHE / ("-".join(models) + (f"-first{args.subset}" if args.subset else ""))
     with tempfile.TemporaryDirectory(prefix="netzero-blocking-") as scratch:
         root = Path(scratch)
         base = load_settings(index=root / "index", data_dir=root / "data", dense_models=models)
         if not (index / "manifest.json").is_file():
             print(f"indexing the shipped corpus into {index} (once)…", file=sys.stderr, flush=True)
-            sync([base.corpus], base.with_overrides(index=index))
+            sync(corpus_files(base.corpus, args.subset), base.with_overrides(index=index))
         shutil.copytree(index, base.index_dir)
         assistant = Assistant(base)
         timed_questions(assistant)  # warm up: models loaded, caches filled
@@ -123,7 +129,7 @@ def main() -> int:
         finished = "finished" if not status.running else f"still running ({status.describe()})"
 
     idle_p95, busy_p95 = p95(idle), p95(busy)
-    print(f"models: {', '.join(models)}; questions: {len(QUESTIONS)}")
+    print(f"models: {', '.join(models)}; corpus files: {args.subset or 'all'}; questions: {len(QUESTIONS)}")
     print(f"idle:     {len(idle):3d} answers, p50 {statistics.median(idle):.3f} s, p95 {idle_p95:.3f} s")
     print(f"indexing: {len(busy):3d} answers, p50 {statistics.median(busy):.3f} s, p95 {busy_p95:.3f} s")
     print(f"p95 ratio: {busy_p95 / idle_p95:.2f}x (bound {BOUND:g}x); the upload sync was {finished}")

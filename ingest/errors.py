@@ -10,3 +10,7 @@ class LoadError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = Path(path)
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type, tuple[Path, str]]:
+        """Pickled whole, so a file read in another process fails here with its reason."""
+        return (LoadError, (self.path, self.reason))

@@ -23,11 +23,12 @@ from assistant.index.bm25 import SIDECAR_NAME, BM25Index
 from assistant.index.embeddings import EMBEDDING_DIMS, indexing_embedder
 from assistant.index.store import ChunkStore
 from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
-from ingest.chunking import ChunkingOptions, chunk_document
+from ingest.chunking import ChunkingOptions
 from ingest.errors import LoadError
-from ingest.loaders import is_supported, load
+from ingest.loaders import is_supported
 from ingest.manifest import INDEX_FORMAT, FileEntry, IndexFormatError, Manifest, file_hash
 from ingest.metadata import SIDECAR_SUFFIX
+from ingest.reading import read_apart
 
 # YAML files beside documents are metadata (sidecars, the controlled vocabulary), never documents to list.
 METADATA_SUFFIXES = {".yaml", ".yml"}
@@ -242,7 +243,7 @@ class Indexer:
         self.progress(SyncProgress(0, len(todo), 0, ""))
         for done, (path, doc_id, sha) in enumerate(todo, start=1):
             try:
-                chunks = chunk_document(load(path), doc_id, self.options)
+                chunks = read_apart(path, doc_id, self.options)
                 if not chunks:
                     raise LoadError(path, "no text left after cleaning")
             except LoadError as exc:
