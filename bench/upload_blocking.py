@@ -12,6 +12,7 @@ The index of the shipped corpus (or of its first N files) is built once into ben
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -137,4 +138,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)  # the upload sync may still run: leave without waiting for it
