@@ -13,7 +13,14 @@ from ingest.chunking import ChunkingOptions, chunk_document
 from ingest.loaders import load
 
 READ_APART_BYTES = 1_000_000  # files this large are read in a process of their own
-READING_NICE = 10  # and that process runs below the one answering
+
+
+def _idle_priority() -> None:
+    """The reading process takes only CPU time nothing else wants (Linux SCHED_IDLE; elsewhere nice +10)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(10)
 
 
 def read(path: Path, doc_id: str, options: ChunkingOptions) -> list[Chunk]:
@@ -25,5 +32,5 @@ def read_apart(path: Path, doc_id: str, options: ChunkingOptions) -> list[Chunk]
     """``read``, in a separate low-priority process when the file is large (errors are raised here alike)."""
     if path.stat().st_size < READ_APART_BYTES:
         return read(path, doc_id, options)
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=os.nice, initargs=(READING_NICE,)) as pool:
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn"), initializer=_idle_priority) as pool:
         return pool.submit(read, path, doc_id, options).result()
