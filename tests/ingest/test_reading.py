@@ -13,9 +13,12 @@ from tests.conftest import make_pdf
 
 
 def test_a_file_read_apart_gives_the_chunks_read_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pdf = make_pdf(
-        tmp_path / "report.pdf", [f"Page {n}: the harbour heat network reached {n} homes." for n in range(5)]
-    )
+    pages = [
+        "The harbour heat network reached 4,000 homes in 2024 and will grow again next year.",
+        "Cycle lanes along the river were widened, and the ferry now runs on biogas from the city's waste.",
+        "The council set aside 4 million euro for retrofits of schools built before 1970.",
+    ]
+    pdf = make_pdf(tmp_path / "report.pdf", pages)
     here = reading.read(pdf, "report", ChunkingOptions())
     monkeypatch.setattr(reading, "READ_APART_BYTES", 0)  # every file counts as large
     apart = reading.read_apart(pdf, "report", ChunkingOptions())
