@@ -279,7 +279,7 @@ def test_signed_in_user_uploads_documents_and_each_failure_is_named(
     page.locator("#nz-upload input[type=file]").set_input_files([str(good), str(broken)])
     page.locator("#nz-upload-go").click()
     note = page.locator("#nz-upload-note")
-    expect(note).to_contain_text("Indexed: retrofit.md", timeout=90_000)
+    expect(note).to_contain_text("Indexed: retrofit.md", timeout=300_000)  # indexing runs at low priority
     expect(note).to_contain_text("Failed: broken.pdf: ")
     expect(page.locator("#nz-library")).to_contain_text("Retrofit grants in Lund")
     records = [p.read_text() for p in (login_app.data_dir / "uploads").glob("*.meta.yaml")]

@@ -56,7 +56,7 @@ def upload(page, files: list[Path]) -> None:
     page.get_by_role("tab", name="Library").click()
     page.locator("#nz-upload input[type=file]").set_input_files([str(f) for f in files])
     page.locator("#nz-upload-go").click()
-    page.locator("#nz-upload-note li").first.wait_for(timeout=120_000)
+    page.locator("#nz-upload-note li").first.wait_for(timeout=300_000)  # indexing runs at low priority
 
 
 def ask(page, question: str, answers: int) -> None:
@@ -147,7 +147,7 @@ def test_uploads_are_owned_isolated_and_reviewed(chromium, app: RunningApp, tmp_
     carol.locator("#nz-pending input").click()
     carol.get_by_role("option", name="plan.md · alice · unreviewed").click()
     carol.locator("#nz-approve").click()
-    expect(carol.locator("#nz-manage-note")).to_contain_text("Approved: plan.md", timeout=120_000)
+    expect(carol.locator("#nz-manage-note")).to_contain_text("Approved: plan.md", timeout=300_000)
     assert not bob.locator("#nz-review").is_visible()
 
     ask(bob, QUESTION, answers=2)
