@@ -5,6 +5,7 @@ origins only. ``serve`` runs it with uvicorn on ``settings.host:port`` (127.0.0.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import gradio as gr
@@ -23,9 +24,11 @@ from assistant.server.auth import may_read_docs
 from assistant.server.security import LoginThrottle, SecurityHeaders
 from assistant.server.service import Service
 from assistant.ui.app import TITLE, build
-from assistant.ui.export import exports_dir
+from assistant.ui.files import ExportGuard, expire, exports_dir, gradio_user
 from assistant.ui.theme import CSS, HEAD, THEME
+from ingest.indexer import SyncReport
 from ingest.jobs import index_ready
+from ingest.uploads import discard_failed, repair, uploads_dir
 
 DESCRIPTION = (
     "Cited answers about the EU Cities Mission from the indexed documents. With login configured, get a bearer "
@@ -110,16 +113,39 @@ def create_app(settings: Settings, service: Service | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
     )
     app.add_middleware(LoginThrottle, guard=svc.guard)
+    # exports go only to their owner (or an admin), whatever file route asks, the gradio cache copy included
+    app.add_middleware(ExportGuard, settings=settings, user_of=lambda scope: gradio_user(scope, svc.ui))
     app.add_middleware(SecurityHeaders)
     return app
 
 
+def _expire_exports(settings: Settings, every_s: float = 300.0) -> None:
+    """Delete expired exports now and every ``every_s`` seconds, in a daemon thread."""
+
+    def loop() -> None:
+        while True:
+            expire(settings)
+            time.sleep(every_s)
+
+    threading.Thread(target=loop, name="netzero-expire-exports", daemon=True).start()
+
+
 def start_background(svc: Service) -> None:
-    """Warm the query models, or fill an empty index from the shipped corpus, while the server starts."""
-    if index_ready(svc.settings):
+    """Warm the query models, or fill an empty index from the shipped corpus and kept uploads, while the server
+    starts; an index a killed sync left, or uploads it does not match, is repaired in the background."""
+    settings = svc.settings
+
+    def drop_failed(report: SyncReport) -> None:  # an upload that cannot be indexed is removed, not left half there
+        discard_failed(settings, report)
+
+    if index_ready(settings):
         threading.Thread(target=svc.assistant.engine.warm_up, name="netzero-warm-up", daemon=True).start()
+        repairs = repair(settings)
+        if repairs:
+            svc.job.start(repairs, then=drop_failed)
     else:
-        svc.job.start([svc.settings.corpus])
+        svc.job.start([settings.corpus, uploads_dir(settings)], then=drop_failed)
+    _expire_exports(settings)
 
 
 def serve(settings: Settings, **uvicorn_options: Any) -> None:

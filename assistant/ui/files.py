@@ -71,9 +71,9 @@ def may_fetch(settings: Settings, name: str, user: str | None) -> bool:
     return owner == (user or "") or is_admin(settings, user)
 
 
-def gradio_user(scope: Scope) -> str | None:
-    """The user signed in to the gradio app that serves this request (from its session cookie)."""
-    app = scope.get("app")
+def gradio_user(scope: Scope, app: object | None = None) -> str | None:
+    """The user signed in to the gradio ``app`` (default: the one serving this request), from its session cookie."""
+    app = app if app is not None else scope.get("app")
     tokens = getattr(app, "tokens", None)
     if not tokens:
         return None
