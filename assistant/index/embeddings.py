@@ -180,7 +180,9 @@ def indexing_embedder(name: str, threads: int = 2) -> Embedder:
     """A second instance of ``name`` for indexing: a sync embedding thousands of passages never holds the lock of
     the instance that embeds questions, so answering goes on while documents are indexed."""
     with _LOADING:
-        return _load(name, threads, "indexing")
+        embedder = _load(name, threads, "indexing")
+        _LOADED.add(name)
+        return embedder
 
 
 @lru_cache(maxsize=None)
