@@ -114,7 +114,7 @@ def test_an_index_of_the_previous_format_is_migrated_with_a_one_line_message(
     path = settings.index_dir / "manifest.json"
     written = json.loads(path.read_text(encoding="utf-8"))
     path.write_text(json.dumps({**written, "version": 1}), encoding="utf-8")
-    monkeypatch.setattr(indexer, "get_embedder", lambda *_a, **_k: pytest.fail("a migration re-embeds nothing"))
+    monkeypatch.setattr(indexer, "indexing_embedder", lambda *_a, **_k: pytest.fail("a migration re-embeds nothing"))
     report = sync([docs_folder], settings)
     assert report.migrated.endswith("index format 1 -> 2: dropped the e5 passage vectors (not in dense_models)")
     assert report.summary().splitlines()[0] == report.migrated and report.unchanged == 3
