@@ -21,6 +21,7 @@ from assistant.answering.replies import Reply
 from assistant.core.accounts import Account
 from assistant.core.schema import Mode
 from assistant.query.conversation import Conversation
+from assistant.retrieval.filters import SearchFilter
 from assistant.server.auth import caller
 from assistant.server.rest import index_built
 from assistant.server.service import Service, service
@@ -124,9 +125,10 @@ def router() -> APIRouter:
         summary="A cited answer to the last user message, the earlier ones as context",
         dependencies=[Depends(index_built)],
     )
-    def chat_completions(request: ChatRequest, svc: Svc, _: User) -> Any:
+    def chat_completions(request: ChatRequest, svc: Svc, user: User) -> Any:
         question, history = _question_and_history(request)
-        replies = svc.assistant.stream(question, request.mode, Conversation.replayed(history))
+        reader = SearchFilter().for_reader(user.user if user else None)  # one's own unreviewed uploads too
+        replies = svc.assistant.stream(question, request.mode, Conversation.replayed(history), reader)
         base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": MODEL}
         if request.stream:
             return StreamingResponse(_streamed(replies, base), media_type="text/event-stream")

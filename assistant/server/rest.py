@@ -95,8 +95,8 @@ def router() -> APIRouter:
         summary="A cited answer (the `netzero ask --json` contract); stream=true for SSE",
         dependencies=[Depends(index_built)],
     )
-    def ask(request: AskRequest, svc: Svc, _: User) -> Any:
-        search_filter = parse_filter(request.filters)
+    def ask(request: AskRequest, svc: Svc, user: User) -> Any:
+        search_filter = parse_filter(request.filters).for_reader(user.user if user else None)
         conversation = Conversation.replayed(request.history)
         extra = {"id": request.id} if request.id is not None else {}
         replies = svc.assistant.stream(request.question, request.mode, conversation, search_filter)
@@ -121,7 +121,7 @@ def router() -> APIRouter:
     )
     def search(
         svc: Svc,
-        _: User,
+        user: User,
         q: Annotated[str, Query(min_length=1, max_length=4000, description="the query")],
         k: Annotated[int, Query(ge=1, le=100)] = 5,
         city: Annotated[list[str], Query()] = [],
@@ -136,6 +136,7 @@ def router() -> APIRouter:
         given = {"city": city, "country": country, "doc_type": doc_type, "topic": topic, "lang": lang}
         given |= {"date_from": date_from, "date_to": date_to}
         search_filter = parse_filter({key: value for key, value in given.items() if value})
+        search_filter = search_filter.for_reader(user.user if user else None)  # one's own unreviewed uploads too
         results = svc.assistant.search(q, k=k, search_filter=search_filter)
         return {"id": id, "query": q, "results": [r.to_dict() for r in results]}
 
