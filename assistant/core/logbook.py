@@ -45,6 +45,7 @@ FEEDBACK = Table(
     Column("mode", Text),
 )
 _TABLES = {table.name: table for table in (ABSTENTIONS, FEEDBACK)}
+_SCHEMA_LOCK = 0x6E7A6C62  # "nzlb": the advisory lock key that serialises creating the tables
 
 
 def database_url(target: Path | str) -> URL:
@@ -72,16 +73,20 @@ class Logbook:
             options["connect_args"] = {"timeout": 10}
         self._engine: Engine = create_engine(self.url, **options)
         try:
-            _METADATA.create_all(self._engine, checkfirst=True)
-            self._add_filters_column()
+            self._create_tables()
         except OperationalError as exc:
             self._engine.dispose()
             setting = "" if self.path is not None else "NETZERO_LOGBOOK_URL "
             raise RuntimeError(f"{setting}{self}: cannot reach the database ({exc.orig})") from None
 
-    def _add_filters_column(self) -> None:
-        """A logbook written before gaps recorded the filter they were asked under gets the column."""
+    def _create_tables(self) -> None:
+        """Create the tables if missing, and the ``filters`` column in a logbook written before gaps recorded the
+        filter they were asked under. On PostgreSQL, replicas starting together take turns (a transaction-scoped
+        advisory lock), or two would both find no table and the second's CREATE would fail."""
         with self._engine.begin() as db:
+            if db.dialect.name == "postgresql":
+                db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+            _METADATA.create_all(db, checkfirst=True)
             if "filters" not in {column["name"] for column in inspect(db).get_columns("abstentions")}:
                 db.execute(text("ALTER TABLE abstentions ADD COLUMN filters TEXT"))
 

@@ -73,6 +73,18 @@ def test_replicas_writing_at_once_lose_no_row(logbook: Logbook) -> None:
     assert sorted(r["question"] for r in logbook.rows("feedback")) == sorted(f"q{n}" for n in range(40))
 
 
+def test_replicas_starting_together_on_an_empty_database_all_start(postgres_url: str) -> None:
+    """Every replica creates the tables if missing; started at the same moment, none may fail on the others'."""
+    with Logbook(postgres_url)._engine.begin() as db:
+        db.execute(text("DROP TABLE abstentions, feedback"))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        books = list(pool.map(lambda _: Logbook(postgres_url), range(6)))
+    books[0].log_feedback("q", "a", [], helpful=True)
+    assert [r["question"] for r in books[-1].rows("feedback")] == ["q"]
+    for book in books:
+        book.close()
+
+
 def test_a_bare_postgresql_url_goes_through_psycopg() -> None:
     assert database_url("postgresql://u:secret@db.example:5432/logs").drivername == "postgresql+psycopg"
     assert database_url("postgres://u@db/logs").drivername == "postgresql+psycopg"
