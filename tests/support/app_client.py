@@ -24,7 +24,7 @@ class AppClient:
     """One session with one replica; the conversation lives on the server, keyed by this session."""
 
     def __init__(self, url: str, auth: tuple[str, str] | None = None) -> None:
-        self.client = Client(url, auth=auth, verbose=False, download_files=False)
+        self.client = Client(url, auth=auth, verbose=False, download_files=False, httpx_kwargs={"timeout": 120})
         self._feedback = self._rating_endpoints()
 
     def _rating_endpoints(self) -> dict[bool, str]:
