@@ -144,5 +144,5 @@ def add_replicas(cluster: Cluster, folder: Path, count: int, timeout_s: float = 
     started = [start_replica(cluster.env, f"replica-{len(cluster.replicas) + i}", folder) for i in range(count)]
     cluster.replicas.extend(started)
     for replica in started:
-        wait_until_up(replica, "/", timeout_s)
+        wait_until_up(replica, "/api/v1/health", timeout_s)
     return started
