@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup index run lint test test-fast browser axe bench clean
+.PHONY: setup index run lint test test-fast browser axe postgres bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (or set PYTHON=...)"; exit 2; }
@@ -42,13 +42,19 @@ $(AXE): tests/support/axe/package-lock.json
 
 axe: $(AXE)
 
+# Debian's PostgreSQL server for the logbook and replica tests (each test starts its own cluster in a temp folder).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL tests need Debian's postgresql: sudo apt-get install postgresql"; fi; fi
+
 # Style and the one-way layers (pyproject.toml: [tool.ruff], [tool.importlinter]).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-test: setup browser axe
+test: setup browser axe postgres
 	$(PY) -m pytest -q
 
 test-fast: setup

@@ -82,14 +82,14 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, engine: SearchEngine | None = None) -> None:
         self.settings = settings or load_settings()
         self.engine = engine or SearchEngine(self.settings)
-        self.logbook = Logbook(self.settings.logs_dir / "assistant.sqlite")
+        self.logbook = Logbook.from_settings(self.settings)
         self.calibration = load_calibration()
         self.llm = None
         if self.settings.llm_url:
             from assistant.answering.llm import LLMEngine
 
             self.llm = LLMEngine(self.settings)
-        self._library: tuple[float, list[dict[str, Any]]] | None = None
+        self._library: tuple[str, list[dict[str, Any]]] | None = None
 
     # Search ---------------------------------------------------------------------------------------------------
     def ground(self, question: str, search_filter: SearchFilter | None = None, model: str | None = None) -> Grounds:

@@ -1,8 +1,14 @@
 """Sync a set of files into the index: embed only what is new or changed, delete what changed or went away.
 
-Crash safety comes from the order of writes: new chunks are upserted (idempotent ids) before stale ones are deleted,
-and the manifest is saved last. A marker file lives while a sync writes; if a sync dies, the next one finds the marker
-and reconciles the store with the manifest, so no chunk is duplicated or orphaned.
+Crash safety comes from the order of writes: new chunks are upserted (idempotent ids), the manifest and sidecars are
+saved, the sync's generation is published, and only then are stale chunks deleted. A marker file lives while a sync
+writes; if a sync dies, the next one finds the marker and reconciles the store with the manifest, so no chunk is
+duplicated or orphaned.
+
+Readers, in this process or in replicas sharing the index folder and Chroma server, switch to a sync's result when its
+generation appears (see ``assistant.index.generation``): until then they keep the previous one whole, because the
+chunks a sync adds are not in their BM25 sidecar (their dense hits are dropped) and the chunks it replaces stay in the
+store until it is published. One sync at a time per index folder, across processes: an OS lock on ``sync.lock``.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +28,7 @@ from assistant.core.config import Settings
 from assistant.core.schema import Chunk
 from assistant.index.bm25 import SIDECAR_NAME, BM25Index
 from assistant.index.embeddings import EMBEDDING_DIMS, indexing_embedder
+from assistant.index.generation import read_generation, write_generation
 from assistant.index.store import ChunkStore
 from assistant.index.word_vectors import VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from ingest.chunking import ChunkingOptions
@@ -151,6 +159,7 @@ class Indexer:
         self.progress = progress or (lambda _p: None)
         self._written: list[Chunk] = []
         self._removed: set[str] = set()
+        self._stale_docs: set[str] = set()
         self.options = ChunkingOptions(
             settings.chunk_target_words,
             settings.chunk_max_words,
@@ -217,21 +226,22 @@ class Indexer:
             return report
 
         manifest.mark_dirty()
-        self._written, self._removed = [], set()
+        self._written, self._removed, self._stale_docs = [], set(), set()
         self._process(todo, manifest, report)
         for key in removed:
             entry = manifest.files.pop(key)
             self._removed.update(entry.chunk_ids)
-            for model in self.store.models():
-                report.chunks_deleted += self.store.delete_doc(model, entry.doc_id)
+            self._stale_docs.add(entry.doc_id)
             report.deleted.append(key)
             manifest.save()
         if dirty:
             report.repaired = self._reconcile(manifest, report)
-        self._refresh_bm25(folder, report, full=rebuild or dirty)
+        self._refresh_bm25(folder, report, manifest, full=rebuild or dirty)
         if self.settings.crosslingual:
-            self._refresh_vocabulary(folder, full=rebuild or dirty)
+            self._refresh_vocabulary(folder, manifest, full=rebuild or dirty)
         manifest.save()
+        write_generation(folder)
+        self._delete_stale(manifest, report)
         manifest.mark_clean()
         report.chunks_total = sum(len(e.chunk_ids) for e in manifest.files.values())
         report.seconds = time.perf_counter() - started
@@ -282,36 +292,49 @@ class Indexer:
                 if h in reusable:
                     vectors[i] = reusable[h]
             self.store.upsert(model, chunks, vectors)
-            for p in pending:
-                if not p.is_new:
-                    report.chunks_deleted += self.store.delete_doc(model, p.doc_id, {c.chunk_id for c in p.chunks})
         for p in pending:
             (report.added if p.is_new else report.updated).append(p.key)
             if not p.is_new:
                 self._removed.update(manifest.files[p.key].chunk_ids)
+                self._stale_docs.add(p.doc_id)
             manifest.files[p.key] = FileEntry(p.doc_id, p.sha256, [c.chunk_id for c in p.chunks], list(self.models))
         self._written.extend(chunks)
         report.chunks_written += len(chunks)
         manifest.save()
         return len(chunks)
 
-    def _refresh_bm25(self, folder: Path, report: SyncReport, full: bool) -> None:
+    def _published_rows(self, model: str, manifest: Manifest) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """The stored chunks the manifest lists: not the stale ones this sync deletes after publishing."""
+        listed = manifest.chunk_ids()
+        return (row for row in self.store.iter_all(model) if row[0] in listed)
+
+    def _delete_stale(self, manifest: Manifest, report: SyncReport) -> None:
+        """Delete the chunks of updated or removed documents that the published manifest no longer lists."""
+        listed = manifest.chunk_ids()
+        for model in self.store.models():
+            for doc_id in sorted(self._stale_docs):
+                report.chunks_deleted += self.store.delete_doc(model, doc_id, keep=listed)
+
+    def _refresh_bm25(self, folder: Path, report: SyncReport, manifest: Manifest, full: bool) -> None:
         """Update the BM25 sidecar by the chunks this sync wrote and removed; rebuild it from the store after a
         repair, a rebuild, or when it is missing."""
         current = None if full else BM25Index.load(folder)
         if current is None:
-            BM25Index.build(self.store.iter_all(self.models[0])).save(folder)
+            BM25Index.build(self._published_rows(self.models[0], manifest)).save(folder)
         elif report.changed:
             rows = [(c.chunk_id, c.text, c.to_store_metadata()) for c in self._written]
             current.updated(self._removed, rows).save(folder)
 
     def _sidecars_present(self, folder: Path) -> bool:
-        """The files written beside the store: the BM25 index and, with cross-lingual search, the vocabulary."""
-        return (folder / SIDECAR_NAME).is_file() and (
-            not self.settings.crosslingual or (folder / VOCABULARY_NAME).is_file()
+        """The files written beside the store: the generation, the BM25 index and, with cross-lingual search, the
+        vocabulary."""
+        return (
+            bool(read_generation(folder))
+            and (folder / SIDECAR_NAME).is_file()
+            and (not self.settings.crosslingual or (folder / VOCABULARY_NAME).is_file())
         )
 
-    def _refresh_vocabulary(self, folder: Path, full: bool) -> None:
+    def _refresh_vocabulary(self, folder: Path, manifest: Manifest, full: bool) -> None:
         """Add the words of the chunks this sync wrote to the vocabulary that questions in other languages are
         read in (all the stored chunks' words after a repair, a rebuild, or when it is missing)."""
         loaded = None if full else WordTranslator.load(folder)
@@ -320,7 +343,7 @@ class Indexer:
         texts: Iterable[str] = (
             [c.text for c in self._written]
             if loaded is not None
-            else (text for _, text, _ in self.store.iter_all(self.models[0]))
+            else (text for _, text, _ in self._published_rows(self.models[0], manifest))
         )
         base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
         grown = base.extended(texts, indexing_embedder(VOCABULARY_MODEL, self.settings.threads))

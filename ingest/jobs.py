@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.core.config import Settings
-from assistant.index.bm25 import SIDECAR_NAME
+from assistant.index.generation import read_generation
 from ingest.indexer import SyncProgress, SyncReport, sync
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,8 @@ def _yield_cpu() -> None:
 
 
 def index_ready(settings: Settings) -> bool:
-    """True once a sync has finished on this index (it writes the BM25 sidecar last)."""
-    return (settings.index_dir / SIDECAR_NAME).is_file()
+    """True once a sync has finished on this index (it publishes its generation last)."""
+    return bool(read_generation(settings.index_dir))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -140,3 +140,14 @@ def copy_corpus(tmp_path: Path) -> Callable[[int], Path]:
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server (Debian's package, installed by `make postgres`) on a free loopback port."""
+    from tests.support.postgres import running_postgres, server_bin
+
+    if server_bin() is None:
+        pytest.skip("Debian's postgresql is not installed: run `make postgres` (make test does)")
+    with running_postgres() as url:
+        yield url

@@ -27,6 +27,7 @@ class Settings:
     index: Path | None = None
     corpus: Path = PROJECT_ROOT / "corpus"
     chroma_url: str = ""
+    logbook_url: str = ""
     # The passages' dense models. "e5" (multilingual, 5x slower to index) is optional: without it a question in
     # another language is read in the sources' words through the vocabulary that ``crosslingual`` keeps.
     dense_models: tuple[str, ...] = ("minilm",)
@@ -63,7 +64,7 @@ class Settings:
 
     @property
     def logs_dir(self) -> Path:
-        """Folder for the abstention log and the feedback database."""
+        """Folder for the abstention log and the feedback database (SQLite, unless ``logbook_url`` names a server)."""
         return self.data_dir / "logs"
 
     def with_overrides(self, **overrides: Any) -> "Settings":

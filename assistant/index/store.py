@@ -47,6 +47,10 @@ class ChunkStore:
         self._client = _client(settings)
         self._collections: dict[str, Any] = {}
 
+    def reopen(self) -> None:
+        """Forget the collection handles: a rebuild, maybe by another replica, may have replaced the collections."""
+        self._collections.clear()
+
     def collection(self, model: str) -> Any:
         if model not in self._collections:
             self._collections[model] = self._client.get_or_create_collection(

@@ -17,6 +17,7 @@ from assistant.core.languages import query_language
 from assistant.core.schema import Chunk, SearchResult
 from assistant.index.bm25 import SIDECAR_NAME, BM25Index
 from assistant.index.embeddings import get_embedder
+from assistant.index.generation import read_generation
 from assistant.index.store import ChunkStore
 from assistant.index.word_vectors import MULTILINGUAL_MODELS, VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
 from assistant.retrieval.filters import SearchFilter
@@ -50,34 +51,44 @@ class SearchEngine:
         self.reranker = reranker or (CrossEncoderReranker(settings.reranker_path) if settings.reranker_path else None)
         self._bm25: BM25Index | None = None
         self._complete: frozenset[str] = frozenset()  # the chunk ids of the last complete sync
-        self._bm25_mtime = 0.0
-        self._vocabulary: tuple[float, WordTranslator | None] = (0.0, None)
+        self._version = ""
+        self._vocabulary: tuple[str, WordTranslator | None] = ("", None)
         self._lock = threading.Lock()
         self.refresh()
 
+    def _published(self) -> str:
+        """What identifies the index's last finished sync: its generation token (the BM25 sidecar's modification
+        time for an index last synced before generations were written)."""
+        folder = self.settings.index_dir
+        token = read_generation(folder)
+        if token:
+            return token
+        path = folder / SIDECAR_NAME
+        return f"bm25:{path.stat().st_mtime_ns}" if path.is_file() else ""
+
     def refresh(self) -> None:
-        """Reload the BM25 sidecar if a sync rewrote it since it was loaded (or rebuild one in an old format)."""
-        path = self.settings.index_dir / SIDECAR_NAME
-        mtime = path.stat().st_mtime if path.is_file() else 0.0
+        """Reload the BM25 sidecar if a sync finished since it was loaded, on this process or on another replica
+        sharing the index (or rebuild one in an old format)."""
+        version = self._published()
         with self._lock:
-            if mtime == self._bm25_mtime:
+            if version == self._version:
                 return
+            self.store.reopen()
             stored = set(self.store.models())
             self.models = [m for m in self.settings.dense_models if m in stored]
             self._bm25 = BM25Index.load(self.settings.index_dir)
-            if self._bm25 is None and mtime and stored:
+            if self._bm25 is None and version and stored:
                 source = self.primary if self.primary in stored else sorted(stored)[0]
                 self._bm25 = BM25Index.build(self.store.iter_all(source))
                 self._bm25.save(self.settings.index_dir)
-                mtime = path.stat().st_mtime
             self._complete = frozenset(self._bm25.chunk_ids) if self._bm25 is not None else frozenset()
-            self._bm25_mtime = mtime
+            self._version = version
 
     def vocabulary(self) -> WordTranslator | None:
-        """The sources' words with their multilingual vectors, reloaded when a sync rewrote them; ``None`` when
-        the index has none or cross-lingual reading is off."""
+        """The sources' words with their multilingual vectors, reloaded when a sync finished (never one being
+        written); ``None`` when the index has none or cross-lingual reading is off."""
         path = self.settings.index_dir / VOCABULARY_NAME
-        written = path.stat().st_mtime if path.is_file() and self.settings.crosslingual else 0.0
+        written = self._version if path.is_file() and self.settings.crosslingual else ""
         if written != self._vocabulary[0]:
             self._vocabulary = (written, WordTranslator.load(self.settings.index_dir) if written else None)
         return self._vocabulary[1]
@@ -90,9 +101,9 @@ class SearchEngine:
         return vocabulary.read_query(query, get_embedder(VOCABULARY_MODEL, self.settings.threads))
 
     @property
-    def version(self) -> float:
-        """Changes whenever a sync rewrites the index (the BM25 sidecar's modification time)."""
-        return self._bm25_mtime
+    def version(self) -> str:
+        """Changes whenever a sync finishes rewriting the index."""
+        return self._version
 
     @property
     def bm25(self) -> BM25Index | None:
@@ -111,7 +122,6 @@ class SearchEngine:
         depth = depth or self.fusion.candidates
         search_filter = search_filter or SearchFilter()
         where = search_filter.to_where()
-
         complete = self._complete
 
         def nearest(model: str) -> list[tuple[str, float]]:

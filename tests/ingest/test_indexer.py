@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from assistant.index.store import ChunkStore
 from assistant.index.word_vectors import VOCABULARY_NAME, WordTranslator
 from ingest import indexer
 from ingest.indexer import sync
-from ingest.manifest import Manifest
+from ingest.manifest import MANIFEST_NAME, Manifest
 from tests.conftest import make_pdf, write_md
 
 
@@ -248,3 +249,56 @@ def test_syncing_one_file_leaves_its_neighbours_alone(settings: Settings, docs_f
     assert [Path(p).name for p in report.updated] == ["pilots.md"] and not report.deleted
     after = _store_ids(settings)
     assert [i for i in after if not i.startswith("pilots::")] == [i for i in before if not i.startswith("pilots::")]
+
+
+def test_a_reader_sees_a_finished_sync_and_never_a_half_written_one(settings: Settings, docs_folder: Path) -> None:
+    """A replica's engine on the same index: while a writer's sync has stored its chunks but not published them,
+    searches still give the previous index whole; once published, the next search gives the new one, no restart."""
+    from assistant.retrieval.engine import SearchEngine
+
+    sync([docs_folder], settings)
+    reader = SearchEngine(settings)
+    write_md(docs_folder, "pilots", "Pilot Cities Programme", "The pilots build rooftop gardens in Quixotown.")
+    write_md(docs_folder, "zebra", "Zebra crossings", "Quixotown paints zebra crossings on every school street.")
+    seen_mid_sync: list[set[str]] = []
+
+    def search_now(progress: indexer.SyncProgress) -> None:
+        if progress.files_total and progress.files_done == progress.files_total:  # every chunk stored, none published
+            found = reader.search("Quixotown rooftop gardens zebra crossings", k=5)
+            seen_mid_sync.append({r.chunk_id for r in found})
+            assert any("€32 million" in r.text for r in reader.search("first call budget pilot cities", k=3))
+
+    report = indexer.Indexer(settings, search_now).sync([docs_folder])
+    assert len(report.updated) == 1 and len(report.added) == 1 and report.chunks_deleted >= 1
+    assert seen_mid_sync and not any("Quixotown" in cid for ids in seen_mid_sync for cid in ids)
+    published = Manifest.load(settings.index_dir).chunk_ids()
+    after = reader.search("Quixotown rooftop gardens zebra crossings", k=5)
+    assert {r.doc_id for r in after} >= {"pilots", "zebra"} and {r.chunk_id for r in after} <= published
+    assert _store_ids(settings) == sorted(published)  # the replaced chunks went once the sync was published
+
+
+def test_a_second_writer_waits_for_the_first_even_in_another_process(settings: Settings, docs_folder: Path) -> None:
+    """The sync lock is the kernel's: held by another process it blocks a sync; freed when that process dies."""
+    settings.index_dir.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; h = open(sys.argv[1], 'a'); fcntl.flock(h, fcntl.LOCK_EX); "
+            "print('held', flush=True); time.sleep(600)",
+            str(settings.index_dir / indexer.LOCK_NAME),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waiting = pool.submit(sync, [docs_folder], settings)
+            time.sleep(2.0)
+            assert not waiting.done() and not (settings.index_dir / MANIFEST_NAME).exists()
+            holder.kill()
+            assert len(waiting.result(timeout=300).added) == 3
+    finally:
+        holder.kill()
+        holder.wait()

@@ -1,0 +1,205 @@
+"""Load and fault benchmark on loopback: concurrent browser-like sessions against one and two app replicas that
+share a Chroma server, one index folder and a PostgreSQL logbook; then one replica killed mid-run.
+
+Every client asks a bounded number of questions (the run stops by itself) through the replicas' HTTP API. A client
+sends each question to the next replica it has not seen fail, and a question refused at connection (never received)
+goes to the next live replica, as a load balancer does; so a killed replica should cost the questions in flight on it
+and no more.
+
+    python bench/load.py                     # 1 stream, 20 and 50 clients on 1 and 2 replicas, a kill at 20 and 50
+    python bench/load.py --clients 20 --questions 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.gold import load_questions  # noqa: E402
+from tests.support.app_client import AppClient  # noqa: E402
+from tests.support.cluster import Cluster, Service, add_replicas, ingest, running_cluster  # noqa: E402
+from tests.support.postgres import running_postgres  # noqa: E402
+
+
+@dataclass
+class Outcome:
+    replica: str
+    started: float
+    seconds: float
+    error: str = ""
+
+
+@dataclass
+class Run:
+    name: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    wall: float = 0.0
+    in_flight_at_kill: int = -1
+    rerouted: int = 0
+
+    @property
+    def ok(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.error]
+
+    def line(self) -> str:
+        latencies = sorted(o.seconds for o in self.ok)
+        p50 = statistics.median(latencies) if latencies else float("nan")
+        p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else float("nan")
+        errors = len(self.outcomes) - len(self.ok)
+        killed = (
+            f"; in flight on the killed replica: {self.in_flight_at_kill}; refused and rerouted: {self.rerouted}"
+            if self.in_flight_at_kill >= 0
+            else ""
+        )
+        return (
+            f"{self.name:<34} {len(self.outcomes):>4} questions  {len(self.ok) / self.wall:5.2f} q/s  "
+            f"p50 {p50:5.2f} s  p95 {p95:5.2f} s  errors {errors}{killed}"
+        )
+
+
+class Balancer:
+    """Each client's view of the replicas: the next one in turn, skipping any it has seen fail."""
+
+    def __init__(self, replicas: list[Service], offset: int) -> None:
+        self.replicas = replicas
+        self.turn = offset
+        self.dead: set[str] = set()
+
+    def next(self) -> Service | None:
+        live = [r for r in self.replicas if r.name not in self.dead]
+        if not live:
+            return None
+        self.turn += 1
+        return live[self.turn % len(live)]
+
+
+def run_clients(
+    name: str,
+    replicas: list[Service],
+    clients: int,
+    per_client: int,
+    questions: list[str],
+    kill: Callable[[Run, dict[str, int]], None] | None = None,
+) -> Run:
+    """``clients`` threads, each one session per replica, asking ``per_client`` questions in turn."""
+    run = Run(name)
+    lock = threading.Lock()
+    in_flight = {r.name: 0 for r in replicas}
+    sessions = [{r.name: AppClient(r.url) for r in replicas} for _ in range(clients)]
+    ready = threading.Barrier(clients + 1)
+
+    def client(index: int) -> None:
+        balancer = Balancer(replicas, index)
+        ready.wait()
+        for n in range(per_client):
+            question = questions[(index * per_client + n) % len(questions)]
+            while (replica := balancer.next()) is not None:
+                with lock:
+                    in_flight[replica.name] += 1
+                started = time.perf_counter()
+                error = ""
+                try:
+                    answer = sessions[index][replica.name].ask(question, timeout_s=600)
+                    if not answer.text:
+                        error = "empty answer"
+                except httpx.ConnectError:  # refused: the replica never got it; the next live one does
+                    balancer.dead.add(replica.name)
+                    with lock:
+                        in_flight[replica.name] -= 1
+                        run.rerouted += 1
+                    continue
+                except Exception as exc:  # any other failure is the figure being measured, named in the report
+                    error = f"{type(exc).__name__}: {exc}"[:200]
+                    balancer.dead.add(replica.name)
+                with lock:
+                    in_flight[replica.name] -= 1
+                    run.outcomes.append(Outcome(replica.name, started, time.perf_counter() - started, error))
+                break
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    began = time.perf_counter()
+    if kill is not None:
+        threading.Thread(target=kill, args=(run, in_flight), daemon=True).start()
+    for thread in threads:
+        thread.join()
+    run.wall = time.perf_counter() - began
+    for outcome in run.outcomes:
+        if outcome.error:
+            print(f"  error on {outcome.replica}: {outcome.error}", file=sys.stderr)
+    return run
+
+
+def killer(victim: Service, after: int, poll: float = 0.05) -> Callable[[Run, dict[str, int]], None]:
+    """Kill ``victim`` (SIGKILL) once ``after`` questions have finished, noting how many were in flight on it."""
+
+    def kill(run: Run, in_flight: dict[str, int]) -> None:
+        while len(run.outcomes) < after:
+            time.sleep(poll)
+        run.in_flight_at_kill = in_flight[victim.name]
+        victim.kill()
+
+    return kill
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--questions", type=int, default=4, help="questions per client in each run")
+    parser.add_argument("--single", type=int, default=20, help="questions of the single-stream run")
+    args = parser.parse_args()
+
+    questions = [q.q for q in load_questions() if q.answerable and q.lang == "en"]
+    print(f"{os.cpu_count()} cores; {len(questions)} gold questions; minilm only; the corpus shipped in corpus/")
+    with tempfile.TemporaryDirectory(prefix="netzero-load-") as scratch, running_postgres() as logbook:
+        folder = Path(scratch)
+        with running_cluster(folder, logbook, NETZERO_DENSE_MODELS="minilm") as cluster:
+            started = time.perf_counter()
+            written = ingest(cluster.env, Path("corpus"))
+            if written.returncode != 0:
+                raise SystemExit(f"ingest failed:\n{written.stderr}")
+            print(f"index of the shipped corpus on the Chroma server: {time.perf_counter() - started:.0f} s")
+            measure(cluster, folder, questions, args)
+
+
+def measure(cluster: Cluster, folder: Path, questions: list[str], args: argparse.Namespace) -> None:
+    """The runs, each printed as it finishes."""
+    first, second = add_replicas(cluster, folder, 2)
+    for replica in (first, second):  # warm up: models loaded, first question answered
+        AppClient(replica.url).ask(questions[0], timeout_s=600)
+    print(run_clients("1 stream, 1 replica", [first], 1, args.single, questions).line(), flush=True)
+    for clients in args.clients:
+        print(run_clients(f"{clients} clients, 1 replica", [first], clients, args.questions, questions).line())
+        print(run_clients(f"{clients} clients, 2 replicas", [first, second], clients, args.questions, questions).line())
+    for clients in args.clients:
+        victim = second
+        total = clients * args.questions
+        run = run_clients(
+            f"{clients} clients, 2 replicas, 1 killed",
+            [first, victim],
+            clients,
+            args.questions,
+            questions,
+            kill=killer(victim, after=total // 3),
+        )
+        print(run.line(), flush=True)
+        (second,) = add_replicas(cluster, folder, 1)
+        AppClient(second.url).ask(questions[0], timeout_s=600)
+
+
+if __name__ == "__main__":
+    main()
