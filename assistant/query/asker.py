@@ -71,8 +71,8 @@ _MISSION_WORD = (
 )
 _OUTSIDE = re.compile(
     _FIRST_PERSON + r"(?:\b(?:not|n't|never|pas|nicht|kein\w*|no|non|nie)\b[^.?!¿]{0,30}\b" + _MISSION_WORD + r"|"
-    r"\b(?:outside (?:of )?the|hors des|au[sß]erhalb der|fuera de las|fuori dalle|poza) (?:112|mission\w*)\b|"
-    r"\bmission-minded\b)|\b(?:no|non|nie)\s+(?:somos|siamo|jesteśmy)\b[^.?!¿]{0,40}\b" + _MISSION_WORD,
+    r"\b(?:outside (?:of )?the|hors des|au[sß]erhalb der|fuera de las|fuori dalle|poza) (?:112|mission\w*)\b)|"
+    r"\b(?:no|non|nie)\s+(?:somos|siamo|jesteśmy)\b[^.?!¿]{0,40}\b" + _MISSION_WORD,
     re.I,
 )
 _MISSION_CITY = re.compile(

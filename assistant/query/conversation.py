@@ -82,26 +82,6 @@ _SIGN_OFF = re.compile(
     r"cordiali saluti|dzi[eę]kuj[eę]|pozdrawiam)[\s,.!]*)+(?:\n[^\n?]{1,40}|(?<=,\s)[A-ZÀ-Ý][^\n?]{0,39})?\s*$",
     re.I,
 )
-# Where to begin, with nothing named to begin on ("How do we start?", "Wie fangen wir an?", "¿Por dónde
-# empezamos?"), and what every question here is about, in the language it is asked in.
-_BARE_START = {
-    "en": r"(?:so,?\s+|ok,?\s+)?(?:(?:how|where) (?:do|should|can|could|shall) (?:we|i) (?:start|begin|get started)|"
-    r"where to (?:start|begin)|(?:what are (?:the|our) )?first steps)",
-    "fr": r"(?:comment (?:commencer|d[ée]marrer|d[ée]buter|commen[çc]ons-nous)|par o[ùu] commencer)",
-    "de": r"(?:wie (?:fangen wir an|beginnen wir|starten wir|anfangen|beginnen)|wo (?:fangen|beginnen) wir an)",
-    "es": r"¿?(?:c[óo]mo (?:empezamos|empezar|comenzamos|comenzar)|por d[óo]nde (?:empezamos|empezar|comenzar))",
-    "it": r"(?:come (?:iniziamo|iniziare|cominciamo|cominciare)|da dove (?:iniziamo|iniziare|cominciamo))",
-    "pl": r"(?:jak (?:zacz[ąa][ćc]|zaczynamy|rozpocz[ąa][ćc])|od czego zacz[ąa][ćc])",
-}
-_SCOPE = {
-    "en": "on climate neutrality",
-    "fr": "vers la neutralité climatique",
-    "de": "zur Klimaneutralität",
-    "es": "hacia la neutralidad climática",
-    "it": "verso la neutralità climatica",
-    "pl": "w kierunku neutralności klimatycznej",
-}
-_BARE_STARTS = {lang: re.compile(rf"^{pattern}\s*\??$", re.I) for lang, pattern in _BARE_START.items()}
 _GENERIC = STOPWORDS | {
     "much",
     "many",
@@ -151,23 +131,12 @@ def without_pleasantries(message: str) -> str:
     return core or message.strip()
 
 
-def with_scope(question: str) -> str:
-    """A bare "How do we start?" completed with what every question here is about, as a follow-up is completed
-    from the history: alone it names nothing to search for ("We are a small town. How do we start?" matched a
-    case study on a small district)."""
-    asking = re.split(r"(?<=[.!?])\s+", question.strip())[-1]
-    lang = next((lang for lang, bare in _BARE_STARTS.items() if bare.match(asking)), None)
-    if lang is None:
-        return question
-    return f"{question.strip()[: -len(asking)]}{asking.rstrip(' ?')} {_SCOPE[lang]}?"
-
-
 def standalone(question: str, history: list[str]) -> str:
     """A query that can be searched on its own: ``question`` without pleasantries, completed from the previous
     ``history`` questions."""
     question = without_pleasantries(question)
     if not history:
-        return with_scope(question)
+        return question
     previous = history[-1]
     match = _WHAT_ABOUT.match(question)
     subject = next((g for g in match.groups() if g), "") if match else ""
@@ -189,7 +158,7 @@ def standalone(question: str, history: list[str]) -> str:
                 carried[fold(word)] = word
         if carried:
             return f"{question} ({' '.join(list(carried.values())[:6])})"
-    return with_scope(question)
+    return question
 
 
 def situation(message: str) -> str:

@@ -113,7 +113,7 @@ def test_a_passed_deadline_or_closed_call_is_noted_only_once_the_date_is_past(
     corpus_settings: Settings, today: str, noted: bool
 ) -> None:
     reply = Assistant(corpus_settings.with_overrides(today=today)).ask(
-        "We are a mid-sized city outside the 112. How do we start?", mode="start"
+        "We are a mid-sized city outside the 112. How do we start working towards climate neutrality?", mode="start"
     )
     assert not reply.abstained
     notes = DATE_NOTES.findall(reply.answer)

@@ -121,23 +121,6 @@ def test_a_follow_up_naming_its_own_subject_carries_only_the_earlier_names() -> 
     )
 
 
-@pytest.mark.parametrize(
-    ("question", "searched"),
-    [
-        ("How do we start?", "How do we start on climate neutrality?"),
-        (
-            "We are a small town. Where should we begin?",
-            "We are a small town. Where should we begin on climate neutrality?",
-        ),
-        ("Wie fangen wir an?", "Wie fangen wir an zur Klimaneutralität?"),
-        ("¿Por dónde empezamos?", "¿Por dónde empezamos hacia la neutralidad climática?"),
-        ("How do we start a citizens' assembly?", "How do we start a citizens' assembly?"),  # names what to start
-    ],
-)
-def test_a_bare_how_do_we_start_is_completed_with_what_the_assistant_is_about(question: str, searched: str) -> None:
-    assert standalone(question, []) == searched
-
-
 def test_a_follow_up_keeps_the_askers_situation_from_an_earlier_turn() -> None:
     conversation = Conversation()
     for question in ("We are a mid-sized city outside the 112. How do we start?", "and is there funding for that?"):
