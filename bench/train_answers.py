@@ -95,6 +95,18 @@ def out_of_fold(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, featur
     return predicted
 
 
+def choose_c(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray, features: tuple[str, ...]) -> float:
+    """The regularisation with the lowest out-of-fold log loss (each one's loss and AUC printed)."""
+    best_c, best_loss = C_VALUES[0], np.inf
+    for c in C_VALUES:
+        predicted = out_of_fold(rows, labels, groups, features, c)
+        loss = log_loss(labels, predicted)
+        print(f"  logistic C={c:<5} log loss {loss:.4f}  AUC {roc_auc_score(labels, predicted):.4f}")
+        if loss < best_loss:
+            best_c, best_loss = c, loss
+    return best_c
+
+
 def compare_boosting(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
     """Gradient boosting's out-of-fold log loss and AUC on the same folds, for the record."""
     predicted = np.zeros(len(rows))
@@ -143,13 +155,7 @@ def main() -> None:
     )
 
     print("\n## sentence model: out-of-fold log loss / AUC by C (folds by document)")
-    best_c, best_loss = C_VALUES[0], np.inf
-    for c in C_VALUES:
-        predicted = out_of_fold(rows, labels, groups, SENTENCE_FEATURES, c)
-        loss = log_loss(labels, predicted)
-        print(f"  logistic C={c:<5} log loss {loss:.4f}  AUC {roc_auc_score(labels, predicted):.4f}")
-        if loss < best_loss:
-            best_c, best_loss = c, loss
+    best_c = choose_c(rows, labels, groups, SENTENCE_FEATURES)
     loss, auc = compare_boosting(rows, labels, groups)
     print(f"  gradient boosting   log loss {loss:.4f}  AUC {auc:.4f}")
     sentence = fit_logistic(rows, labels, SENTENCE_FEATURES, best_c)
@@ -174,13 +180,7 @@ def main() -> None:
     q_labels = np.asarray([float(e.question.answerable) for e in scored])
     q_groups = np.asarray([e.group for e in scored])
     print(f"\n## answer model: {int(q_labels.sum())} answerable, {int(len(q_labels) - q_labels.sum())} not")
-    best_c, best_loss = C_VALUES[0], np.inf
-    for c in C_VALUES:
-        predicted = out_of_fold(q_rows, q_labels, q_groups, ANSWER_FEATURES, c)
-        loss = log_loss(q_labels, predicted)
-        print(f"  logistic C={c:<5} log loss {loss:.4f}  AUC {roc_auc_score(q_labels, predicted):.4f}")
-        if loss < best_loss:
-            best_c, best_loss = c, loss
+    best_c = choose_c(q_rows, q_labels, q_groups, ANSWER_FEATURES)
     predicted = out_of_fold(q_rows, q_labels, q_groups, ANSWER_FEATURES, best_c)
     best_at, best_balance = 0.5, -1.0
     for at in np.linspace(0.05, 0.95, 91):  # answering the answerable and declining the rest weigh the same

@@ -27,15 +27,6 @@ from tests.conftest import write_md
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 HOSTILE = (
     "District heat pumps in Vantaa warm 4,000 homes with waste heat from data centres. "
     "The heat pump operator wrote <script>window.pwned=1</script> in the project sheet by mistake. "
@@ -131,18 +122,6 @@ def stop_app(app: RunningApp) -> None:
         app.process.wait(10)
     except subprocess.TimeoutExpired:
         app.process.kill()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.assistant.ui.test_app_browser import CHROMIUM, CHROMIUM_ARGS, RunningApp, start_app, stop_app
+from tests.assistant.ui.test_app_browser import RunningApp, start_app, stop_app
 from tests.conftest import make_pdf, write_md
 
 pytestmark = pytest.mark.e2e
@@ -28,21 +28,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     stop_app(running)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def sign_in(chromium, app: RunningApp, user: str):
+def sign_in(browser, app: RunningApp, user: str):
     """A page in a browser context of its own (its own cookies), signed in as ``user``."""
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.goto(app.url, wait_until="domcontentloaded")
     page.get_by_role("textbox").first.fill(user)
@@ -74,7 +62,7 @@ def status_of(url: str, page) -> int:
     return page.request.get(url, fail_on_status_code=False).status
 
 
-def test_uploads_are_owned_isolated_and_reviewed(chromium, app: RunningApp, tmp_path: Path) -> None:
+def test_uploads_are_owned_isolated_and_reviewed(browser, app: RunningApp, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     plan = write_md(
@@ -87,7 +75,7 @@ def test_uploads_are_owned_isolated_and_reviewed(chromium, app: RunningApp, tmp_
         tmp_path / "alice" / "budget.pdf",
         ["The Zorbania climate budget sets aside 4 million euro for harbour retrofits in 2026."],
     )
-    alice = sign_in(chromium, app, "alice")
+    alice = sign_in(browser, app, "alice")
     upload(alice, [plan, budget])
     note = alice.locator("#nz-upload-note")
     expect(note).to_contain_text("Indexed: plan.md (unreviewed upload")
@@ -115,7 +103,7 @@ def test_uploads_are_owned_isolated_and_reviewed(chromium, app: RunningApp, tmp_
     assert export_url and "-nzx" in export_url
     export_url = export_url if export_url.startswith("http") else app.url.rstrip("/") + export_url
 
-    bob = sign_in(chromium, app, "bob")
+    bob = sign_in(browser, app, "bob")
     ask(bob, QUESTION, answers=1)
     expect(bob.locator("#nz-sources-panel .nz-card").filter(has_text="Zorbania")).to_have_count(0)
     expect(bob.locator("#nz-turn-0")).not_to_contain_text("12 megawatts")
@@ -139,7 +127,7 @@ def test_uploads_are_owned_isolated_and_reviewed(chromium, app: RunningApp, tmp_
     assert all(after.get(name) == data for name, data in before.items())  # every earlier file intact
     assert len(after) == len(before) + 2  # Bob's plan.md and its sidecar; nothing of the failed upload
 
-    carol = sign_in(chromium, app, "carol")
+    carol = sign_in(browser, app, "carol")
     carol.get_by_role("tab", name="Library").click()
     expect(carol.locator("#nz-library")).to_contain_text("Zorbania harbour energy plan")
     assert status_of(export_url, carol) == 200  # an admin may fetch any export
