@@ -51,13 +51,11 @@ class Judgement:
 
 @dataclass
 class Composition:
-    """The picked sentences (lead first) and the judgement on them; ``rows`` and ``pool`` keep what the model saw."""
+    """The picked sentences (lead first) and the judgement on them."""
 
     picks: list[Candidate]
     judgement: Judgement
     lead: int = 1  # how many of the picks answer the question (the lead and what it needs to be read)
-    pool: list[Candidate] = field(default_factory=list)
-    rows: np.ndarray = field(default_factory=lambda: np.zeros((0, len(SENTENCE_FEATURES))))
 
 
 class Composer:
@@ -108,7 +106,7 @@ class Composer:
         missing = facts.missing_from([f"{r.title} {r.section or ''} {r.text}" for r in results])
         judgement = self.judge(rows, probability, pool, picked, evidence, unseen_names, missing)
         lead = 1 if lead_block[0].is_item else len(lead_block)  # a list's other rows are points, not the answer
-        return Composition([*lead_block, *rest], judgement, lead, pool, rows)
+        return Composition([*lead_block, *rest], judgement, lead)
 
     def read(self, facts: QuestionFacts, results: list[SearchResult]) -> Reading | None:
         """The passages' sentences (all, and those usable on their own), the usable ones' vectors and features;

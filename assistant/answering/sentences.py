@@ -71,7 +71,6 @@ class Candidate:
     score: float = 0.0  # the answer model's probability that it states what the question asks
     is_table: bool = False  # a table row, read with its column names
     on_place: bool = True  # about the city or country the question names (true when it names none)
-    on_ordinal: bool = True  # not about another wave, edition or cohort than the one the question names
     ends_at: int = -1  # the last position its text covers, when list items were appended to it
     shown_for_context: bool = False  # not picked itself: shown beside a pick that needs it to be understood
     heading: str = ""  # the heading it stands under in its passage
@@ -304,8 +303,8 @@ def in_context(
     lead = picked[0]
     if lead.is_item:
         # a row or an item reads with its list (the three parts, not the first two), without the rows on places
-        # or waves the question did not ask about
-        block = [c for c in _siblings(lead, everything) if c.on_place and c.on_ordinal]
+        # the question did not ask about
+        block = [c for c in _siblings(lead, everything) if c.on_place]
         if lead_first:  # a question not asking for a list: the item that answers it, then the list around it
             block = [lead, *(c for c in block if c is not lead)]
     else:
