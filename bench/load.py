@@ -13,6 +13,7 @@ and no more.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -46,8 +47,11 @@ class Run:
     name: str
     outcomes: list[Outcome] = field(default_factory=list)
     wall: float = 0.0
+    cores_busy: float = 0.0
     in_flight_at_kill: int = -1
     rerouted: int = 0
+    victim: str = ""
+    killed_at: float = float("inf")
 
     @property
     def ok(self) -> list[Outcome]:
@@ -58,15 +62,29 @@ class Run:
         p50 = statistics.median(latencies) if latencies else float("nan")
         p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))] if latencies else float("nan")
         errors = len(self.outcomes) - len(self.ok)
-        killed = (
-            f"; in flight on the killed replica: {self.in_flight_at_kill}; refused and rerouted: {self.rerouted}"
-            if self.in_flight_at_kill >= 0
-            else ""
-        )
+        killed = ""
+        if self.victim:
+            lost = [o for o in self.outcomes if o.error and o.replica == self.victim and o.started < self.killed_at]
+            killed = (
+                f" ({len(lost)} sent to the killed replica before it died, {errors - len(lost)} other); "
+                f"in flight on it as the signal went: {self.in_flight_at_kill}; refused and rerouted: {self.rerouted}"
+            )
         return (
             f"{self.name:<34} {len(self.outcomes):>4} questions  {len(self.ok) / self.wall:5.2f} q/s  "
-            f"p50 {p50:5.2f} s  p95 {p95:5.2f} s  errors {errors}{killed}"
+            f"p50 {p50:5.2f} s  p95 {p95:5.2f} s  cores busy {self.cores_busy:4.2f}  errors {errors}{killed}"
         )
+
+
+TICKETS = itertools.count(4000)  # a support ticket's number ends each question: no two texts repeat, so no measured
+# question is answered from a replica's cache of recent questions' vectors
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """The machine's busy and total CPU ticks so far (/proc/stat): every process counts, the replicas, the Chroma
+    server, PostgreSQL and these clients alike, since all of them share the cores."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
 
 
 class Balancer:
@@ -104,7 +122,7 @@ def run_clients(
         balancer = Balancer(replicas, index)
         ready.wait()
         for n in range(per_client):
-            question = questions[(index * per_client + n) % len(questions)]
+            question = f"{questions[(index * per_client + n) % len(questions)]} (ticket {next(TICKETS)})"
             while (replica := balancer.next()) is not None:
                 with lock:
                     in_flight[replica.name] += 1
@@ -132,12 +150,14 @@ def run_clients(
     for thread in threads:
         thread.start()
     ready.wait()
-    began = time.perf_counter()
+    began, ticks = time.perf_counter(), cpu_ticks()
     if kill is not None:
         threading.Thread(target=kill, args=(run, in_flight), daemon=True).start()
     for thread in threads:
         thread.join()
     run.wall = time.perf_counter() - began
+    busy, total = (now - then for now, then in zip(cpu_ticks(), ticks))
+    run.cores_busy = (os.cpu_count() or 1) * busy / max(total, 1)
     for outcome in run.outcomes:
         if outcome.error:
             print(f"  error on {outcome.replica}: {outcome.error}", file=sys.stderr)
@@ -150,8 +170,9 @@ def killer(victim: Service, after: int, poll: float = 0.05) -> Callable[[Run, di
     def kill(run: Run, in_flight: dict[str, int]) -> None:
         while len(run.outcomes) < after:
             time.sleep(poll)
-        run.in_flight_at_kill = in_flight[victim.name]
+        run.victim, run.in_flight_at_kill = victim.name, in_flight[victim.name]
         victim.kill()
+        run.killed_at = time.perf_counter()
 
     return kill
 
@@ -161,13 +182,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[20, 50])
     parser.add_argument("--questions", type=int, default=4, help="questions per client in each run")
     parser.add_argument("--single", type=int, default=20, help="questions of the single-stream run")
+    parser.add_argument("--threads", type=int, default=0, help="each replica's torch threads (default: settings')")
     args = parser.parse_args()
 
     questions = [q.q for q in load_questions() if q.answerable and q.lang == "en"]
     print(f"{os.cpu_count()} cores; {len(questions)} gold questions; minilm only; the corpus shipped in corpus/")
     with tempfile.TemporaryDirectory(prefix="netzero-load-") as scratch, running_postgres() as logbook:
         folder = Path(scratch)
-        with running_cluster(folder, logbook, NETZERO_DENSE_MODELS="minilm") as cluster:
+        threads = {"NETZERO_THREADS": str(args.threads)} if args.threads else {}
+        with running_cluster(folder, logbook, NETZERO_DENSE_MODELS="minilm", **threads) as cluster:
             started = time.perf_counter()
             written = ingest(cluster.env, Path("corpus"))
             if written.returncode != 0:
@@ -179,8 +202,8 @@ def main() -> None:
 def measure(cluster: Cluster, folder: Path, questions: list[str], args: argparse.Namespace) -> None:
     """The runs, each printed as it finishes."""
     first, second = add_replicas(cluster, folder, 2)
-    for replica in (first, second):  # warm up: models loaded, first question answered
-        AppClient(replica.url).ask(questions[0], timeout_s=600)
+    for replica in (first, second):
+        warm_up(replica, questions)
     print(run_clients("1 stream, 1 replica", [first], 1, args.single, questions).line(), flush=True)
     for clients in args.clients:
         print(run_clients(f"{clients} clients, 1 replica", [first], clients, args.questions, questions).line())
@@ -198,7 +221,15 @@ def measure(cluster: Cluster, folder: Path, questions: list[str], args: argparse
         )
         print(run.line(), flush=True)
         (second,) = add_replicas(cluster, folder, 1)
-        AppClient(second.url).ask(questions[0], timeout_s=600)
+        warm_up(second, questions)
+
+
+def warm_up(replica: Service, questions: list[str]) -> None:
+    """Every question once, one at a time: models loaded and the passages' sentences analysed and embedded, as on a
+    replica that has served for a while, so that the single stream and the loaded runs meet the same state."""
+    client = AppClient(replica.url)
+    for question in questions:
+        client.ask(question, timeout_s=600)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import numpy as np
 from assistant.core import offline  # noqa: F401  (sets the HF offline switches before any model import)
 
 SENTENCE_TOKENS = 128
+QUERY_CACHE = 1024  # recent questions' vectors, one 1.5 KB row each
 E5_TOKENS = 512  # multilingual-e5-small's input limit, special tokens included
 CHARS_PER_TOKEN = 16  # more characters than any token of these vocabularies spans: a safe first cut
 
@@ -87,12 +88,19 @@ class MiniLMEmbedder:
         self._batch_size = batch_size
         self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
         self._lock = threading.Lock()
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._model.max_seq_length)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
+        return self._query_vector(text)
+
+    def _embed_query(self, text: str) -> np.ndarray:
+        # kept read-only: the search and the composer of one answer both ask for the question's vector
+        vector = self.embed_documents([text])[0]
+        vector.setflags(write=False)
+        return vector
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.embed_documents(texts)

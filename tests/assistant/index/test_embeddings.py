@@ -1,8 +1,10 @@
-"""The bundled embedding models: sentence vectors are cut to the head of a very long "sentence", passages are not."""
+"""The bundled embedding models: sentence vectors are cut to the head of a very long "sentence", passages are not;
+a question's vector is computed once."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from assistant.index.embeddings import CHARS_PER_TOKEN, E5_TOKENS, SENTENCE_TOKENS, cut_to_limit, get_embedder
 
@@ -19,6 +21,16 @@ def test_minilm_sentence_vectors_read_the_head_of_a_long_row_and_leave_passages_
     short = minilm.embed_sentences([head])[0]
     assert np.allclose(short, minilm.embed_documents([head])[0], atol=1e-6)  # short sentences are unaffected
     assert SENTENCE_TOKENS < 256
+
+
+def test_a_question_is_embedded_once_and_its_cached_vector_cannot_be_changed() -> None:
+    minilm = get_embedder("minilm", 2)
+    question = "How large were the pilot city grants in the second call?"
+    first = minilm.embed_query(question)
+    assert minilm.embed_query(question) is first  # the search and the composer of one answer share it
+    assert np.allclose(first, minilm.embed_documents([question])[0], atol=1e-6)
+    with pytest.raises(ValueError):
+        first *= 2  # a caller that scaled it in place would change every later answer
 
 
 def test_e5_sentence_vectors_are_its_passage_vectors() -> None:
