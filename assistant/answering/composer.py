@@ -116,7 +116,7 @@ class Composer:
         if not pool:
             return None
         vectors = sentence_vectors(self.embedder, [c.text for c in pool])
-        query = self.embedder.embed_query(facts.text)
+        query = self.embedder.embed_query(facts.embedded)
         dense = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
         return everything, pool, vectors, sentence_features(facts, pool, everything, results, dense, passage_score)
 

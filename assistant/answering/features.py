@@ -78,10 +78,22 @@ class QuestionFacts:
     foreign: bool
     asks: int = 1
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    reading: str = ""
+
+    @property
+    def embedded(self) -> str:
+        """The text whose vector the sentences are compared with: the question, or its reading in the sources'
+        words when an English model compares them."""
+        return self.reading or self.text
 
     @classmethod
     def of(
-        cls, question: str, bm25: BM25Index | None, foreign: bool = False, translate: Translate | None = None
+        cls,
+        question: str,
+        bm25: BM25Index | None,
+        foreign: bool = False,
+        translate: Translate | None = None,
+        reading: str = "",
     ) -> QuestionFacts:
         places = named_places(question)
         topic = without_places(question) if places else question
@@ -109,6 +121,7 @@ class QuestionFacts:
             foreign=foreign,
             asks=max(1, question.count("?")),
             weights=weights / (weights.sum() or 1.0),
+            reading=reading,
         )
 
     def missing_from(self, texts: Sequence[str]) -> tuple[float, float, float]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.answer_model import load_answer_model
 from assistant.answering.dates import CLOSED_NOTE, PASSED_NOTE
 from assistant.answering.modes import DRAFT_OPENING, SIGN_OFF
 from assistant.answering.replies import Reply
@@ -227,6 +228,17 @@ def test_a_new_short_question_in_a_conversation_is_answered_as_if_asked_alone(as
 def test_an_english_question_naming_lodz_is_answered_as_english(assistant: Assistant) -> None:
     reply = assistant.ask("Has Łódź signed a climate contract?")
     assert not reply.answer.startswith("(Answer drawn from English sources.)")
+
+
+def test_a_question_in_another_language_is_compared_with_sentences_in_the_sources_words(assistant: Assistant) -> None:
+    grounds = assistant.ground("Combien de villes jumelles compte le programme de jumelage ?")
+    composer, facts = assistant.composer_for(grounds, load_answer_model())
+    assert grounds.foreign and composer.embedder.name == "minilm"  # the sentences' English vectors, e5 on none
+    assert facts.embedded == assistant.engine.reading(grounds.query) != facts.text
+    vocabulary = assistant.engine.vocabulary()
+    assert vocabulary is not None and set(facts.embedded.split()) <= set(vocabulary.words)
+    reply = assistant.ask("Combien de villes jumelles compte le programme de jumelage ?")
+    assert reply.answer.startswith("(Answer drawn from English sources.)") and not reply.abstained
 
 
 def harbourtown(settings: Settings, tmp_path: Path, docs: dict[str, tuple[str, str, str]]) -> Assistant:
