@@ -85,9 +85,11 @@ APPENDED = (
 )
 
 FULL_RUN_NOTE = """\
-the full set (102 contracts + Izmir PDF, 53.6 MB), measured once without --subset at load average 1-2: ours 3,553 s
+the full set (102 contracts + Izmir PDF, 53.6 MB), measured without --subset: at load average 1-2, ours 3,553 s
 wall / 3,627 CPU s for 42,779 chunks, naive 3,416 s / 4,856 CPU s for 62,223 chunks (0.75x the CPU seconds); no
-change 0.8 s; one file changed 15.0 s; peak RSS 1.9 GB (naive 2.2 GB)."""
+change 0.8 s; one file changed 15.0 s; peak RSS 1.9 GB (naive 2.2 GB). Ours again on an idle machine with the
+cross-lingual vocabulary (95a9723, --skip-naive): 2,332.5 s wall / 4,246 CPU s for 42,818 chunks and 94,852
+vocabulary words; no change 0.6 s; one file changed 9.9 s; peak RSS 2.4 GB."""
 
 CHILD_ENV = {
     "NETZERO_DENSE_MODELS": "minilm",
