@@ -145,6 +145,16 @@ def _ask(page, text: str, answers: int) -> None:
     page.locator("#nz-chat .nz-bot .nz-facts").nth(answers - 1).wait_for(timeout=90_000)
 
 
+def _downloaded(page, button: str, link: str) -> str:
+    """Click ``button``, then the download link it shows, and return the downloaded file's text."""
+    page.locator(button).click()
+    shown = page.locator(link).first
+    shown.wait_for(timeout=20_000)
+    with page.expect_download() as download:
+        shown.click()
+    return Path(download.value.path()).read_text(encoding="utf-8")
+
+
 def test_ask_cite_draft_export_feedback_and_hostile_text(browser, open_app: RunningApp) -> None:
     from playwright.sync_api import expect
 
@@ -185,12 +195,7 @@ def test_ask_cite_draft_export_feedback_and_hostile_text(browser, open_app: Runn
         re.compile(r"^Dear colleague,[\s\S]*Sources:\n\[1\] Pilot Cities Programme")
     )
 
-    page.locator("#nz-export").click()
-    link = page.locator("#nz-exported a").first
-    link.wait_for(timeout=20_000)
-    with page.expect_download() as download:
-        link.click()
-    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    exported = _downloaded(page, "#nz-export", "#nz-exported a")
     assert f"## 2. {DRAFT_QUESTION}" in exported and "### Sources" in exported
     assert "**Pilot Cities Programme**" in exported and "<https://example.org/pilots>" in exported
     assert list((open_app.data_dir / "exports").glob("conversation-*.md"))
@@ -344,12 +349,7 @@ def test_only_an_admin_sees_the_logs_and_the_api_refuses_everyone_else(browser, 
     sign_in(page, login_app, ADMIN)
     page.get_by_role("tab", name="Feedback and gaps").click()
     expect(page.locator("#nz-feedback-log")).to_contain_text("jane@example.org")
-    page.locator("#nz-feedback-csv").click()
-    csv_link = page.locator("#nz-csv a").first
-    csv_link.wait_for(timeout=20_000)
-    with page.expect_download() as download:
-        csv_link.click()
-    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    exported = _downloaded(page, "#nz-feedback-csv", "#nz-csv a")
     assert exported.count("jane@example.org") == 1  # a second click on "Helpful" stored nothing more
     page.close()
 
