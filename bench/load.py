@@ -1,13 +1,14 @@
-"""Load and fault benchmark on loopback: concurrent browser-like sessions against one and two app replicas that
-share a Chroma server, one index folder and a PostgreSQL logbook; then one replica killed mid-run.
+"""Load and fault benchmark on loopback: concurrent REST API clients against one and two app replicas that share a
+Chroma server, one index folder and a PostgreSQL logbook; then one replica killed mid-run.
 
-Every client asks a bounded number of questions (the run stops by itself) through the replicas' HTTP API. A client
+Every client asks a bounded number of questions (the run stops by itself) through `POST /api/v1/ask`. A client
 sends each question to the next replica it has not seen fail, and a question refused at connection (never received)
 goes to the next live replica, as a load balancer does; so a killed replica should cost the questions in flight on it
 and no more.
 
     python bench/load.py                     # 1 stream, 20 and 50 clients on 1 and 2 replicas, a kill at 20 and 50
     python bench/load.py --clients 20 --questions 3
+    python bench/load.py --threads 1         # each replica's torch threads (default: the settings')
 """
 
 from __future__ import annotations
