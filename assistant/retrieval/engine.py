@@ -118,7 +118,7 @@ class SearchEngine:
         self, query: str, search_filter: SearchFilter | None = None, depth: int | None = None, reading: str = ""
     ) -> dict[str, list[tuple[str, float]]]:
         """Ranked (chunk id, score) lists per signal; no text is read here (``fuse`` reads the head's). With a
-        ``reading`` of the query in the sources' words, BM25 searches both and an English-only model the reading."""
+        ``reading`` of the query in the sources' words, BM25 and an English-only model search the reading."""
         depth = depth or self.fusion.candidates
         search_filter = search_filter or SearchFilter()
         where = search_filter.to_where()
@@ -138,7 +138,9 @@ class SearchEngine:
         )
         lists = dict(zip(self.models, found))
         if self._bm25 is not None and len(self._bm25):
-            lexical = f"{query} {reading}" if reading else query
+            # the reading alone: the question's own words ("de", "plan", "verde") matched passages in a neighbouring
+            # language on other topics (the development set's other-language recall@5 0.913 -> 1.000)
+            lexical = reading or query
             lists["bm25"] = list(self._bm25.search(lexical, depth, search_filter.mask(self._bm25.fields)))
         return lists
 

@@ -240,3 +240,27 @@ def test_chunks_a_running_sync_has_written_are_not_searched_until_it_completes(
 def _written(path: Path) -> Path:
     path.write_text("# Zorbania\n\nZorbania runs its ferries on harbour biogas since 2024.\n", encoding="utf-8")
     return path
+
+
+NEIGHBOURING_LANGUAGE = (
+    "A cidade de Lisboa aprovou o plano de ação climática de 2021, com metas de energia e de mobilidade para a "
+    "cidade e para a área metropolitana. O plano de ação é revisto de dois em dois anos pela câmara municipal e "
+    "pela agência de energia de Lisboa, com a participação de todos os cidadãos."
+)
+
+
+def test_a_question_in_another_language_is_not_drawn_to_passages_that_share_its_own_words(tmp_path: Path) -> None:
+    """BM25 searches the reading alone: the Spanish question's own words ("de", "eléctrico") matched a Portuguese
+    passage on another topic ahead of the ferry's (on the development set, searching the question with its reading
+    found the expected document in the top 5 for 21 of 23 other-language questions, the reading alone for 23)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    sectioned(folder, "ferry", "Island ferry case study", FERRY)
+    write_md(folder, "lisboa", "Contrato climático de Lisboa", NEIGHBOURING_LANGUAGE, lang="pt")
+    settings = load_settings(data_dir=tmp_path / "data", index=tmp_path / "index", dense_models=("minilm",))
+    assert not sync([folder], settings).failed
+    engine = SearchEngine(settings)
+    question = "¿Cuántos pasajeros lleva el ferry eléctrico de las islas?"
+    lexical = engine.candidates(question, reading=engine.reading(question))["bm25"]
+    assert lexical and lexical[0][0].startswith("ferry")
+    assert engine.search(question, k=1)[0].doc_id == "ferry"
