@@ -13,7 +13,7 @@ from assistant.answering.composer import Composer, Composition, Judgement
 from assistant.answering.dates import dated, today
 from assistant.answering.features import QuestionFacts
 from assistant.answering.modes import render, render_abstention
-from assistant.answering.relevance import Evidence, assess, load_calibration, unseen_names
+from assistant.answering.relevance import Evidence, assess, english_terms, load_calibration, unseen_names
 from assistant.answering.replies import Reply, cite_in_order
 from assistant.answering.sentences import Candidate
 from assistant.answering.suggestions import suggest
@@ -29,6 +29,7 @@ from assistant.index.word_vectors import MULTILINGUAL_MODELS, VOCABULARY_MODEL, 
 from assistant.query.answer_types import asks_how
 from assistant.query.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
 from assistant.query.conversation import Conversation
+from assistant.query.crosslingual import read_terms
 from assistant.query.places import mentions, named_places, place_spans
 from assistant.retrieval.engine import SearchEngine
 from assistant.retrieval.filters import SearchFilter
@@ -101,7 +102,9 @@ class Assistant:
         places = named_places(query)
         group = asker_group(question)
         focused = [r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
-        evidence = assess(query, focused or results, model, self.engine.bm25, self.calibration)
+        translate = self._translation() if foreign else None
+        terms = read_terms(query, translate) if translate is not None else english_terms(query)
+        evidence = assess(terms, focused or results, model, self.engine.bm25, self.calibration)
         names = capitalised_names(query)
         unseen = len(unseen_names(query, self.engine.bm25)) / max(len(names), 1) if not foreign else 0.0
         return Grounds(results, focused, model, foreign, evidence, query, min(1.0, unseen))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,32 +81,40 @@ def update_calibration(chosen: dict[str, dict[str, float]], path: Path = CALIBRA
     path.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
 
 
-def coverage(question: str, results: list[SearchResult], bm25: BM25Index | None, top: int = 3) -> float:
-    """IDF-weighted share of the question's terms found in the best-covering of the top passages."""
-    terms = sorted(set(question_terms(question)))
+def english_terms(question: str) -> list[set[str]]:
+    """A question's search terms, each a group of one stem (``coverage`` takes groups)."""
+    return [{term} for term in sorted(set(question_terms(question)))]
+
+
+def coverage(terms: Sequence[set[str]], results: list[SearchResult], bm25: BM25Index | None, top: int = 3) -> float:
+    """IDF-weighted share of the question's terms found in the best-covering of the top passages. A term is a group
+    of stems, any of which counts: a word of another language is present when one of its readings in the sources'
+    words is (without that, a question in Italian covered nothing and was refused as off-topic)."""
+    terms = [stems for stems in terms if stems]
     if not terms or not results:
         return 0.0
-    weights = bm25.idf(terms) if bm25 is not None else [1.0] * len(terms)
+    weights = [max(bm25.idf(sorted(stems))) if bm25 is not None else 1.0 for stems in terms]
     total = sum(weights) or 1.0
     best = 0.0
     for result in results[:top]:
         present = set(analyse(f"{result.title} {result.section or ''} {result.text}"))
-        best = max(best, sum(w for t, w in zip(terms, weights) if t in present) / total)
+        best = max(best, sum(w for stems, w in zip(terms, weights) if stems & present) / total)
     return best
 
 
 def assess(
-    question: str,
+    terms: Sequence[set[str]],
     results: list[SearchResult],
     model: str,
     bm25: BM25Index | None,
     calibration: dict[str, dict[str, float]] | None = None,
 ) -> Evidence:
-    """Combine the best dense similarity of ``model`` and lexical coverage into one calibrated decision."""
+    """Combine the best dense similarity of ``model`` and the lexical coverage of the question's ``terms`` (see
+    ``coverage``) into one calibrated decision."""
     params = (calibration or load_calibration()).get(model, _DEFAULTS["minilm"])
     dense = max((r.signals.get(model, 0.0) for r in results[:5]), default=0.0)
     dense_norm = min(1.0, max(0.0, (dense - params["lo"]) / max(params["hi"] - params["lo"], 1e-6)))
-    cover = coverage(question, results, bm25)
+    cover = coverage(terms, results, bm25)
     weight = params["coverage_weight"]
     score = (1 - weight) * dense_norm + weight * cover
     return Evidence(model, dense, cover, score, score >= params["answer_at"], score < params["off_topic_below"])

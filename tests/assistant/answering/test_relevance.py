@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.relevance import coverage, load_calibration, states_absence, update_calibration
+from assistant.answering.relevance import coverage, english_terms, load_calibration, states_absence, update_calibration
 from assistant.index.bm25 import BM25Index
 from tests.assistant.conftest import result
 
@@ -54,7 +54,7 @@ def test_coverage_is_higher_for_the_passage_holding_the_rare_terms() -> None:
             )
         ]
     )
-    question = "Which pilot city heats schools with geothermal probes?"
+    question = english_terms("Which pilot city heats schools with geothermal probes?")
     rare = [result("Mannheim heats schools with geothermal probes.")]
     common = [result("The pilot programme funds cities.")]
     assert coverage(question, rare, index) > 0.5 > coverage(question, common, index) > 0.0
@@ -63,8 +63,16 @@ def test_coverage_is_higher_for_the_passage_holding_the_rare_terms() -> None:
 
 def test_coverage_reads_the_title_and_is_zero_without_passages() -> None:
     titled = [result("It began in 2019.", title="Geothermal probes in Mannheim schools")]
-    assert coverage("geothermal probes", titled, None) == 1.0
-    assert coverage("geothermal probes", [], None) == 0.0
+    assert coverage(english_terms("geothermal probes"), titled, None) == 1.0
+    assert coverage(english_terms("geothermal probes"), [], None) == 0.0
+
+
+def test_a_term_read_in_several_words_counts_when_any_of_them_is_there() -> None:
+    # "sonde geotermiche" read in the sources' words: each Italian word is a group of its readings' stems
+    read = [{"probe", "sensor"}, {"geotherm", "thermal"}]
+    assert coverage(read, [result("Mannheim heats schools with geothermal probes.")], None) == 1.0
+    assert coverage(read, [result("Sensors in every school.")], None) == 0.5
+    assert coverage(read, [result("Schools and heat pumps.")], None) == 0.0
 
 
 def test_update_calibration_merges_per_model_and_keeps_other_values(tmp_path: Path) -> None:
