@@ -15,7 +15,7 @@ from typing import Any
 
 from ingest.decoding import decode_text
 from ingest.errors import LoadError
-from ingest.metadata import iso_date, normalise, read_sidecar, split_front_matter
+from ingest.metadata import iso_date, names_a_file, normalise, read_sidecar, split_front_matter
 from ingest.pdf_layout import read_pages
 
 # Layout mode leaves out rotated text (a chart's turned axis titles) on purpose; its warning on each such page is noise.
@@ -188,7 +188,7 @@ def _load_pdf(path: Path) -> LoadedDocument:
     if sum(len(p.split()) for p in pages) < 3:
         raise LoadError(path, "PDF has no text layer (a scan?): run OCR on it first, then index the result")
     meta: dict[str, Any] = {}
-    if info.get("/Title"):
+    if info.get("/Title") and not names_a_file(str(info["/Title"])):
         meta["title"] = str(info["/Title"])
     for key in ("/ModDate", "/CreationDate"):
         if info.get(key) and iso_date(info[key]):

@@ -19,6 +19,10 @@ SIDECAR_SUFFIX = ".meta.yaml"
 # Who uploaded a document and whether an admin approved it: the server writes these in the sidecar, and a
 # document's own front matter or metadata can never set them (an upload must not approve itself).
 TRUSTED_KEYS = ("uploader", "status", "file_name")
+# A PDF's Title field as authoring tools fill it in when nobody typed a title: the source file's name
+# ("Microsoft Word - Cover Page", "Master Plan 2009-1008 SPELLCKD-1.xls"), which a citation must not show.
+_AUTHORING_PREFIXES = ("microsoft word - ", "microsoft powerpoint - ", "microsoft excel - ")
+_SOURCE_FILE_SUFFIXES = (".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".pub", ".indd", ".rtf", ".odt", ".pdf")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -51,6 +55,12 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise LoadError(sidecar, "metadata sidecar must be a YAML mapping of field: value")
     return data
+
+
+def names_a_file(title: str) -> bool:
+    """A document title that is really the name of the file it was made from, left there by the authoring tool."""
+    folded = title.strip().lower()
+    return folded.startswith(_AUTHORING_PREFIXES) or folded.endswith(_SOURCE_FILE_SUFFIXES)
 
 
 def iso_date(value: Any) -> str:

@@ -38,6 +38,12 @@ def test_pdf_gives_one_part_per_page_with_metadata(tmp_path: Path) -> None:
     assert doc.metadata["date"] == "2024-03-21"
 
 
+@pytest.mark.parametrize("left_by_the_tool", ["Microsoft Word - Cover Page", "Master Plan 2009 SPELLCKD-1.xls"])
+def test_a_pdf_title_naming_its_source_file_gives_way_to_the_file_name(tmp_path: Path, left_by_the_tool: str) -> None:
+    path = make_pdf(tmp_path / "Norfolk, VA Action Plan 2019.pdf", ["Text of the plan."], title=left_by_the_tool)
+    assert load(path).metadata["title"] == "Norfolk, VA Action Plan 2019"
+
+
 def test_pdf_sidecar_adds_fields(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "g.pdf", ["Some text on the page here."])
     (tmp_path / "g.pdf.meta.yaml").write_text("doc_type: guidance\ntopics: [finance]\nsource: https://x.org/g\n")
