@@ -23,6 +23,7 @@ VOCABULARY_MODEL = "e5"  # the multilingual embedder: MiniLM does not place "sti
 MULTILINGUAL_MODELS = frozenset({VOCABULARY_MODEL})  # dense models that read a question in any language as asked
 _WORD = re.compile(r"[^\W\d_]{3,30}")
 _SENSES_KEPT = 3  # the most senses ``translate`` or ``read_query`` is asked for, and the default of both
+_SENSES_SEARCHED = 8  # nearest words looked at for them, function words of any language left out
 
 
 def _content(word: str) -> bool:
@@ -61,10 +62,13 @@ class WordTranslator:
             self._read.update((t, []) for t in unread)
             return
         scores = embedder.embed_queries(unread) @ self.vectors.T
-        kept = min(_SENSES_KEPT, len(self.words))
+        searched = min(_SENSES_SEARCHED, len(self.words))
         for term, row in zip(unread, scores):
-            top = np.argpartition(-row, kept - 1)[:kept]
-            self._read[term] = [self.words[i] for i in top[np.argsort(-row[top], kind="stable")]]
+            top = np.argpartition(-row, searched - 1)[:searched]
+            nearest = (self.words[i] for i in top[np.argsort(-row[top], kind="stable")])
+            # a function word of another language ("que", "qual" for "quand") would match passages in that
+            # language on any topic, as the question's own function words would: only content words are kept
+            self._read[term] = [word for word in nearest if _content(word)][:_SENSES_KEPT]
 
     def read_query(self, question: str, embedder: Embedder, senses: int = _SENSES_KEPT) -> str:
         """``question`` in the sources' words: its numbers, then each content word's ``senses`` nearest vocabulary
