@@ -38,3 +38,12 @@ def test_translate_and_read_query_share_what_was_read(tmp_path: Path) -> None:
     assert loaded.translate("chauffage", e5, senses=1) == ["heating"]  # read once, kept for the answer check
     assert loaded.translate("riscaldamento", e5)[0] == "heating"
     assert WordTranslator.empty(e5.dim).read_query("Wie viel kostet die Heizung 2030?", e5) == "2030"
+
+
+def test_a_word_is_never_read_as_a_function_word_of_another_language() -> None:
+    """A Portuguese contract puts "que" and "qual" in the vocabulary; "quand" must not become them, or BM25 would
+    match every passage in Portuguese."""
+    e5 = get_embedder(VOCABULARY_MODEL)
+    vocabulary = WordTranslator.empty(e5.dim).extended(["que qual quando whenever signed mayor"], e5)
+    assert vocabulary.translate("quand", e5) and not {"que", "qual"} & set(vocabulary.translate("quand", e5))
+    assert vocabulary.translate("signé", e5)[0] == "signed"
