@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.relevance import states_absence
+from assistant.answering.relevance import english_terms, states_absence
 from assistant.answering.sentences import Candidate, items_after, refers_back
 from assistant.core.schema import SearchResult
-from assistant.core.text import analyse, capitalised_names, fold, question_terms, words
+from assistant.core.text import analyse, capitalised_names, fold, words
 from assistant.index.bm25 import BM25Index
 from assistant.index.word_vectors import Translate
 from assistant.query.answer_types import AnswerType, counted_things, counted_words, counts_of, wants_list, years_named
@@ -102,7 +102,7 @@ class QuestionFacts:
             senses = [sense for word in counted_words(question) for sense in translate(fold(word).lower())]
             counted = {stem for sense in senses for stem in analyse(sense)}
         else:
-            terms = [{term} for term in sorted(set(question_terms(topic)))]
+            terms = english_terms(topic)
             counted = counted_things(question)
         idf = [max(bm25.idf(sorted(stems))) if bm25 is not None and stems else 1.0 for stems in terms]
         weights = np.asarray(idf, dtype=float)
