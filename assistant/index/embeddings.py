@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.core import offline  # noqa: F401  (sets the HF offline switches before any model import)
+from assistant.index.coalescing import Coalescer
 
 SENTENCE_TOKENS = 128
 QUERY_CACHE = 1024  # recent questions' vectors, one 1.5 KB row each
@@ -88,7 +89,9 @@ class MiniLMEmbedder:
         self._batch_size = batch_size
         self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
         self._lock = threading.Lock()
-        self._query_vector = lru_cache(maxsize=QUERY_CACHE)(self._embed_query)
+        # questions asked at the same time are embedded in one batch (see coalescing)
+        self._queries = Coalescer(self._embed_batch)
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE)(self._queries)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._model.max_seq_length)
@@ -96,11 +99,12 @@ class MiniLMEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._query_vector(text)
 
-    def _embed_query(self, text: str) -> np.ndarray:
+    def _embed_batch(self, texts: list[str]) -> list[np.ndarray]:
         # kept read-only: the search and the composer of one answer both ask for the question's vector
-        vector = self.embed_documents([text])[0]
-        vector.setflags(write=False)
-        return vector
+        vectors = list(self.embed_documents(texts))
+        for vector in vectors:
+            vector.setflags(write=False)
+        return vectors
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.embed_documents(texts)

@@ -1,0 +1,69 @@
+"""The coalescer serves requests that queue while it is busy as one batch, and each caller gets its own result."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from assistant.index.coalescing import Coalescer
+
+
+class Doubler:
+    """A batch server that holds its first batch until released, and records every batch it served."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.release = threading.Event()
+
+    def __call__(self, items: list[int]) -> list[int]:
+        self.batches.append(list(items))
+        if len(self.batches) == 1:
+            self.release.wait(timeout=10)
+        if -1 in items:
+            raise ValueError("a bad item")
+        return [2 * item for item in items]
+
+
+def test_a_lone_request_is_served_alone() -> None:
+    server = Doubler()
+    server.release.set()
+    assert Coalescer(server)(21) == 42
+    assert server.batches == [[21]]
+
+
+def test_requests_queued_while_busy_are_served_in_one_batch() -> None:
+    server = Doubler()
+    coalescer = Coalescer(server)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        first = pool.submit(coalescer, 0)
+        while not server.batches:
+            time.sleep(0.001)
+        waiting = [pool.submit(coalescer, n) for n in range(1, 6)]
+        time.sleep(0.2)  # every waiting caller has queued behind the busy batch
+        server.release.set()
+        assert first.result() == 0
+        assert [future.result() for future in waiting] == [2, 4, 6, 8, 10]
+    assert server.batches[0] == [0]
+    assert sorted(server.batches[1]) == [1, 2, 3, 4, 5]
+    assert len(server.batches) == 2
+
+
+def test_an_error_reaches_every_caller_of_its_batch_and_no_other() -> None:
+    server = Doubler()
+    coalescer = Coalescer(server)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        first = pool.submit(coalescer, 1)
+        while not server.batches:
+            time.sleep(0.001)
+        bad, good = pool.submit(coalescer, -1), pool.submit(coalescer, 3)
+        time.sleep(0.2)
+        server.release.set()
+        assert first.result() == 2
+        with pytest.raises(ValueError, match="a bad item"):
+            bad.result()
+        with pytest.raises(ValueError, match="a bad item"):
+            good.result()
+    assert coalescer(4) == 8
