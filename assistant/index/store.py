@@ -7,7 +7,10 @@ function would try to download a model.
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -15,9 +18,25 @@ import numpy as np
 
 from assistant.core.config import Settings
 from assistant.core.schema import Chunk
+from assistant.index.coalescing import Coalescer
 
 COLLECTION_PREFIX = "netzero-chunks-"
 _PAGE = 2000
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    model: str
+    vector: np.ndarray
+    k: int
+    where: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    model: str
+    ids: tuple[str, ...]
+    include: tuple[str, ...]
 
 
 def _client(settings: Settings) -> Any:
@@ -46,6 +65,9 @@ class ChunkStore:
     def __init__(self, settings: Settings) -> None:
         self._client = _client(settings)
         self._collections: dict[str, Any] = {}
+        # concurrent questions share their Chroma calls (one round trip, one query of several vectors)
+        self._nearest: Coalescer[_Nearest, list[tuple[str, float]] | Exception] = Coalescer(self._nearest_batch)
+        self._fetch: Coalescer[_Fetch, dict[str, tuple[Any, Any, Any]]] = Coalescer(self._fetch_batch)
 
     def reopen(self) -> None:
         """Forget the collection handles: a rebuild, maybe by another replica, may have replaced the collections."""
@@ -116,39 +138,61 @@ class ChunkStore:
         """Chunks by id, in the order asked; unknown ids are left out."""
         if not ids:
             return []
-        page = self.collection(model).get(ids=list(ids), include=["documents", "metadatas"])
-        found = {
-            cid: Chunk.from_store(cid, text or "", meta)
-            for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"])
-        }
-        return [found[i] for i in ids if i in found]
+        found = self._fetch(_Fetch(model, tuple(ids), ("documents", "metadatas")))
+        return [Chunk.from_store(cid, found[cid][0] or "", found[cid][1]) for cid in ids if cid in found]
 
     def vectors(self, model: str, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of the chunks ``ids`` (a few candidates, not a scan); unknown ids are left out."""
         if not ids:
             return {}
-        page = self.collection(model).get(ids=list(ids), include=["embeddings"])
-        embeddings = page.get("embeddings")
-        if embeddings is None:
-            return {}
-        return {cid: np.asarray(vec, dtype=np.float32) for cid, vec in zip(page["ids"], embeddings)}
+        found = self._fetch(_Fetch(model, tuple(ids), ("embeddings",)))
+        return {cid: np.asarray(found[cid][2], dtype=np.float32) for cid in ids if cid in found}
 
     def nearest(
         self, model: str, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """The ids of the ``k`` nearest chunks with their cosine similarity, best first: no text is read, so a
         search fetches the text of its fused head once instead of every candidate of every model."""
-        collection = self.collection(model)
-        total = collection.count()
-        if total == 0:
-            return []
-        result = collection.query(
-            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=min(k, total),
-            where=where or None,
-            include=["distances"],
-        )
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(result["ids"][0], result["distances"][0])]
+        found = self._nearest(_Nearest(model, np.asarray(vector, dtype=np.float32).reshape(-1), k, where or None))
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def _nearest_batch(self, queries: list[_Nearest]) -> list[list[tuple[str, float]] | Exception]:
+        """Searches asked at the same time: one Chroma query per model, depth and filter (an error stays with the
+        searches that share its filter)."""
+        found: list[list[tuple[str, float]] | Exception] = [[] for _ in queries]
+        groups: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+        for index, query in enumerate(queries):
+            groups[(query.model, query.k, json.dumps(query.where, sort_keys=True))].append(index)
+        for indexes in groups.values():
+            first = queries[indexes[0]]
+            try:
+                result = self.collection(first.model).query(
+                    query_embeddings=np.vstack([queries[i].vector for i in indexes]),
+                    n_results=first.k,
+                    where=first.where,
+                    include=["distances"],
+                )
+            except Exception as error:
+                for index in indexes:
+                    found[index] = error
+                continue
+            for index, ids, distances in zip(indexes, result["ids"], result["distances"]):
+                found[index] = [(cid, 1.0 - float(distance)) for cid, distance in zip(ids, distances)]
+        return found
+
+    def _fetch_batch(self, fetches: list[_Fetch]) -> list[dict[str, tuple[Any, Any, Any]]]:
+        """Reads by id asked at the same time: one Chroma call per model and fields, for the union of their ids.
+        Each read gets {id: (text, metadata, vector)}, with None for a field it did not ask for."""
+        rows: dict[tuple[str, tuple[str, ...]], dict[str, tuple[Any, Any, Any]]] = {}
+        for model, include in {(f.model, f.include) for f in fetches}:
+            ids = sorted({cid for f in fetches if (f.model, f.include) == (model, include) for cid in f.ids})
+            page = self.collection(model).get(ids=ids, include=list(include))
+            fields = [page.get(name) for name in ("documents", "metadatas", "embeddings")]
+            columns = [list(field) if field is not None else [None] * len(page["ids"]) for field in fields]
+            rows[(model, include)] = {cid: row for cid, *row in zip(page["ids"], *columns)}
+        return [rows[(f.model, f.include)] for f in fetches]
 
     def drop(self, model: str) -> None:
         """Delete a model's whole collection (used by ``--rebuild``)."""
