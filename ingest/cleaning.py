@@ -1,5 +1,5 @@
-"""OCR and layout noise removal: image links, lone page numbers, stray glyphs, repeated running headers, and the
-LaTeX of inline formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``, ``$80\\%$`` becomes ``80%``)."""
+"""OCR and layout noise removal: image links, lone page numbers, stray glyphs, symbol-font bullets, repeated running
+headers, and the LaTeX of inline formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``, ``$80\\%$`` becomes ``80%``)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ _LATEX_MARKUP = re.compile(r"[\\^_{]")
 # Plain inline math hugs its delimiters ("$N = 507$", "$80+$"); "$5 and $" is two prices, not a formula.
 _PLAIN_MATH = re.compile(r"^[\w(<>=+\-](?:[\w\s.,+\-=/()<>;:%]*[\w)%+])?$")
 _LATEX = LatexNodes2Text(math_mode="text")
+# A PDF set in Symbol or Wingdings gives its bullets as Private Use Area code points (U+F0B7, U+F0A7, U+F034...),
+# which every reader shows as empty boxes; standing alone they are list bullets, and two of them are spaces.
+_PRIVATE_USE_FIRST, _PRIVATE_USE_LAST = "\ue000", "\uf8ff"
+_SYMBOL_FONT_SPACES = frozenset("\uf020\uf0a0")
 
 
 def _formula_as_text(match: re.Match[str]) -> str:
@@ -28,6 +32,22 @@ def _formula_as_text(match: re.Match[str]) -> str:
     text = _LATEX.latex_to_text(re.sub(r"(?<=\d)\s*(?=\\mathrm)", " ", inner))
     text = re.sub(r"\^2(?!\d)", "²", re.sub(r"\^3(?!\d)", "³", text.replace("^∘", " °")))
     return re.sub(r"_(\w)", r"\1", text)  # CO_2 -> CO2; a power such as 10^25 keeps its caret
+
+
+def _without_symbol_glyphs(text: str) -> str:
+    """Each Private Use Area glyph as what it stood for: a bullet when it stands alone, a space when it is one of the
+    symbol fonts' spaces, else nothing (no reader can show it)."""
+    if not any(_PRIVATE_USE_FIRST <= ch <= _PRIVATE_USE_LAST for ch in text):
+        return text
+    kept = []
+    for at, ch in enumerate(text):
+        if not _PRIVATE_USE_FIRST <= ch <= _PRIVATE_USE_LAST:
+            kept.append(ch)
+        elif ch in _SYMBOL_FONT_SPACES:
+            kept.append(" ")
+        elif (at == 0 or text[at - 1].isspace()) and (at + 1 == len(text) or text[at + 1].isspace()):
+            kept.append("•")
+    return "".join(kept)
 
 
 def _running_lines(lines: list[str]) -> set[str]:
@@ -41,7 +61,7 @@ def _running_lines(lines: list[str]) -> set[str]:
 def clean_text(text: str, running: set[str] | None = None) -> str:
     """Text with noise removed and blank-line structure kept; ``running`` lines are dropped wherever they stand."""
     text = html.unescape(_IMAGE.sub("", text)).replace("\u00ad", "").replace("\r\n", "\n")
-    text = _INLINE_MATH.sub(_formula_as_text, text)
+    text = _INLINE_MATH.sub(_formula_as_text, _without_symbol_glyphs(text))
     lines = text.split("\n")
     repeated = running if running is not None else _running_lines(lines)
     kept: list[str] = []

@@ -45,3 +45,10 @@ def test_a_real_contract_keeps_no_latex() -> None:
     cleaned = clean_text(raw)
     assert not re.search(r"\\(mathrm|%)", cleaned)
     assert "2.1 tCO2e" in cleaned
+
+
+def test_symbol_font_bullets_become_bullets_and_their_list_splits() -> None:
+    pdf_text = "Excluded sources: \uf034 Insufficient information \uf034 Few options\n\uf0b7 Outside the boundary"
+    cleaned = clean_text(pdf_text)
+    assert cleaned == "Excluded sources: • Insufficient information • Few options\n• Outside the boundary"
+    assert clean_text("net\uf020zero in 2030\uf0ae") == "net zero in 2030"
