@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
@@ -34,16 +34,24 @@ def test_a_lone_request_is_served_alone() -> None:
     assert server.batches == [[21]]
 
 
-def test_requests_queued_while_busy_are_served_in_one_batch() -> None:
+def busy_then(
+    pool: ThreadPoolExecutor, first: int, waiting: list[int]
+) -> tuple[Doubler, Coalescer[int, int], Future, list[Future]]:
+    """``first`` holds the server busy while the ``waiting`` items queue behind it; then the server is released."""
     server = Doubler()
     coalescer = Coalescer(server)
+    held = pool.submit(coalescer, first)
+    while not server.batches:
+        time.sleep(0.001)
+    queued = [pool.submit(coalescer, item) for item in waiting]
+    time.sleep(0.2)  # every waiting caller has queued behind the busy batch
+    server.release.set()
+    return server, coalescer, held, queued
+
+
+def test_requests_queued_while_busy_are_served_in_one_batch() -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
-        first = pool.submit(coalescer, 0)
-        while not server.batches:
-            time.sleep(0.001)
-        waiting = [pool.submit(coalescer, n) for n in range(1, 6)]
-        time.sleep(0.2)  # every waiting caller has queued behind the busy batch
-        server.release.set()
+        server, _, first, waiting = busy_then(pool, 0, [1, 2, 3, 4, 5])
         assert first.result() == 0
         assert [future.result() for future in waiting] == [2, 4, 6, 8, 10]
     assert server.batches[0] == [0]
@@ -52,18 +60,11 @@ def test_requests_queued_while_busy_are_served_in_one_batch() -> None:
 
 
 def test_an_error_reaches_every_caller_of_its_batch_and_no_other() -> None:
-    server = Doubler()
-    coalescer = Coalescer(server)
     with ThreadPoolExecutor(max_workers=3) as pool:
-        first = pool.submit(coalescer, 1)
-        while not server.batches:
-            time.sleep(0.001)
-        bad, good = pool.submit(coalescer, -1), pool.submit(coalescer, 3)
-        time.sleep(0.2)
-        server.release.set()
+        _, coalescer, first, (bad, good) = busy_then(pool, 1, [-1, 3])
         assert first.result() == 2
         with pytest.raises(ValueError, match="a bad item"):
             bad.result()
         with pytest.raises(ValueError, match="a bad item"):
             good.result()
-    assert coalescer(4) == 8
+    assert coalescer(4) == 8  # the next batch is served as usual
