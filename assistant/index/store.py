@@ -164,7 +164,7 @@ class ChunkStore:
         found: list[list[tuple[str, float]] | Exception] = [[] for _ in queries]
         groups: dict[tuple[str, int, str], list[int]] = defaultdict(list)
         for index, query in enumerate(queries):
-            groups[(query.model, query.k, json.dumps(query.where, sort_keys=True))].append(index)
+            groups[(query.model, query.k, json.dumps(query.where, sort_keys=True, default=str))].append(index)
         for indexes in groups.values():
             first = queries[indexes[0]]
             try:
