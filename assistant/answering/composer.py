@@ -67,7 +67,7 @@ class Composer:
         model: AnswerModel,
         cosine_range: tuple[float, float],
         duplicate_at: float = 0.92,
-        max_sentences: int = 5,
+        max_sentences: int = 6,
     ) -> None:
         self.embedder = embedder
         self.model = model
