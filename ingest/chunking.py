@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.core.schema import Chunk, date_number
-from assistant.core.text import capped, is_list_item, split_sentences, word_count
+from assistant.core.text import capped, is_list_item, split_sentences, word_count, words
 from ingest.cleaning import clean_text
 from ingest.loaders import LoadedDocument
 
@@ -20,7 +20,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 # Bump when chunking logic changes, so the next sync re-chunks every file (vectors of unchanged text are reused).
-CHUNKER_VERSION = 10
+CHUNKER_VERSION = 11
 
 
 @dataclass(frozen=True)
@@ -150,9 +150,10 @@ def chunk_id(doc_id: str, position: int, embedding_text: str) -> str:
 def chunk_document(doc: LoadedDocument, doc_id: str, options: ChunkingOptions = ChunkingOptions()) -> list[Chunk]:
     """The chunks of one loaded document, with stable ids and the document's metadata on each."""
     running: set[str] | None = set() if doc.kind == "pdf" else None  # the PDF loader removed its running lines
+    vocabulary = set(words(" ".join(part.text for part in doc.parts)))  # a word broken at a line end is joined by it
     sections: list[_Section] = []
     for part in doc.parts:
-        sections.extend(_sections(clean_text(part.text, running), part.page))
+        sections.extend(_sections(clean_text(part.text, running, vocabulary), part.page))
     base = {k: v for k, v in doc.metadata.items() if k not in {"sources"}}
     base["date_num"] = date_number(base.get("date", "")) or None
     base["path"] = str(doc.path)

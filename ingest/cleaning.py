@@ -1,5 +1,6 @@
-"""OCR and layout noise removal: image links, lone page numbers, stray glyphs, symbol-font bullets, repeated running
-headers, and the LaTeX of inline formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``, ``$80\\%$`` becomes ``80%``)."""
+"""OCR and layout noise removal: image links, lone page numbers, stray glyphs, symbol-font bullets, words hyphenated
+at a line end, repeated running headers, and the LaTeX of inline formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``,
+``$80\\%$`` becomes ``80%``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 from collections import Counter
 
 from pylatexenc.latex2text import LatexNodes2Text
+
+from assistant.core.text import fold
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
@@ -50,6 +53,31 @@ def _without_symbol_glyphs(text: str) -> str:
     return "".join(kept)
 
 
+def _edge_letters(text: str, from_end: bool) -> str:
+    """The letters at the end (or the start) of ``text``, up to the first character that is not one."""
+    count = 0
+    for ch in reversed(text) if from_end else text:
+        if not ch.isalpha():
+            break
+        count += 1
+    return text[len(text) - count :] if from_end else text[:count]
+
+
+def _line_end_hyphens_joined(text: str, vocabulary: set[str]) -> str:
+    """A word a PDF broke at a line end ("emis-\\nsions") made whole when its document uses it whole elsewhere, else
+    kept on one line with its hyphen ("community-\\nwide" → "community-wide"): the broken halves were quoted as
+    "emis- sions" and never matched the word in search."""
+    pieces = text.split("-\n")
+    joined = [pieces[0]]
+    for piece in pieces[1:]:
+        left, right = _edge_letters(joined[-1], from_end=True), _edge_letters(piece, from_end=False)
+        if not (left and right and right[0].islower()):
+            joined.append("-\n" + piece)
+        else:
+            joined.append(("" if fold(left + right) in vocabulary else "-") + piece)
+    return "".join(joined)
+
+
 def _running_lines(lines: list[str]) -> set[str]:
     """Short non-heading lines that recur through a long document: headers and footers of its pages."""
     stripped = [line.strip() for line in lines]
@@ -58,8 +86,9 @@ def _running_lines(lines: list[str]) -> set[str]:
     return {s for s, n in counts.items() if n >= threshold and len(s.split()) <= 8}
 
 
-def clean_text(text: str, running: set[str] | None = None) -> str:
-    """Text with noise removed and blank-line structure kept; ``running`` lines are dropped wherever they stand."""
+def clean_text(text: str, running: set[str] | None = None, vocabulary: set[str] | None = None) -> str:
+    """Text with noise removed and blank-line structure kept; ``running`` lines are dropped wherever they stand, and
+    words hyphenated at a line end are joined when ``vocabulary`` (the document's ``words``) holds them whole."""
     text = html.unescape(_IMAGE.sub("", text)).replace("\u00ad", "").replace("\r\n", "\n")
     text = _INLINE_MATH.sub(_formula_as_text, _without_symbol_glyphs(text))
     lines = text.split("\n")
@@ -74,4 +103,7 @@ def clean_text(text: str, running: set[str] | None = None) -> str:
         ):
             continue
         kept.append(line.rstrip())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    text = "\n".join(kept)
+    if vocabulary is not None and "-\n" in text:
+        text = _line_end_hyphens_joined(text, vocabulary)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

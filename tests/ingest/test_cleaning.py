@@ -52,3 +52,12 @@ def test_symbol_font_bullets_become_bullets_and_their_list_splits() -> None:
     cleaned = clean_text(pdf_text)
     assert cleaned == "Excluded sources: • Insufficient information • Few options\n• Outside the boundary"
     assert clean_text("net\uf020zero in 2030\uf0ae") == "net zero in 2030"
+
+
+def test_a_word_broken_at_a_line_end_is_joined_when_its_document_uses_it_whole() -> None:
+    page = "Total emis-\nsions of the community-\nwide plan, 2020-\n2030, see Annex-\nTables."
+    vocabulary = {"emissions", "community", "wide", "plan"}
+    assert clean_text(page, vocabulary=vocabulary) == (
+        "Total emissions of the community-wide plan, 2020-\n2030, see Annex-\nTables."
+    )
+    assert clean_text(page) == page  # without the document's words nothing is joined
