@@ -26,9 +26,10 @@ class _Request(Generic[Item, Result]):
 
 class Coalescer(Generic[Item, Result]):
     """Calls ``serve`` on every item queued since its last call, one batch at a time; ``serve`` returns one result
-    per item, in order. An error in a batch is raised in every caller whose item was in it."""
+    per item, in order. An error raised by ``serve`` reaches every caller whose item was in the batch; an exception
+    returned in place of one item's result reaches that item's caller alone."""
 
-    def __init__(self, serve: Callable[[list[Item]], Sequence[Result]]) -> None:
+    def __init__(self, serve: Callable[[list[Item]], Sequence[Result | Exception]]) -> None:
         self._serve = serve
         self._queue: list[_Request[Item, Result]] = []
         self._queue_lock = threading.Lock()
@@ -55,4 +56,8 @@ class Coalescer(Generic[Item, Result]):
                 request.error, request.done = error, True
             return
         for request, result in zip(batch, results, strict=True):
-            request.result, request.done = result, True
+            if isinstance(result, Exception):
+                request.error = result
+            else:
+                request.result = result
+            request.done = True

@@ -90,8 +90,7 @@ class MiniLMEmbedder:
         self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
         self._lock = threading.Lock()
         # questions asked at the same time are embedded in one batch (see coalescing)
-        self._queries = Coalescer(self._embed_batch)
-        self._query_vector = lru_cache(maxsize=QUERY_CACHE)(self._queries)
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE)(Coalescer(self._embed_batch))
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._model.max_seq_length)

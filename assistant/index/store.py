@@ -66,7 +66,7 @@ class ChunkStore:
         self._client = _client(settings)
         self._collections: dict[str, Any] = {}
         # concurrent questions share their Chroma calls (one round trip, one query of several vectors)
-        self._nearest: Coalescer[_Nearest, list[tuple[str, float]] | Exception] = Coalescer(self._nearest_batch)
+        self._nearest: Coalescer[_Nearest, list[tuple[str, float]]] = Coalescer(self._nearest_batch)
         self._fetch: Coalescer[_Fetch, dict[str, tuple[Any, Any, Any]]] = Coalescer(self._fetch_batch)
 
     def reopen(self) -> None:
@@ -153,10 +153,7 @@ class ChunkStore:
     ) -> list[tuple[str, float]]:
         """The ids of the ``k`` nearest chunks with their cosine similarity, best first: no text is read, so a
         search fetches the text of its fused head once instead of every candidate of every model."""
-        found = self._nearest(_Nearest(model, np.asarray(vector, dtype=np.float32).reshape(-1), k, where or None))
-        if isinstance(found, Exception):
-            raise found
-        return found
+        return self._nearest(_Nearest(model, np.asarray(vector, dtype=np.float32).reshape(-1), k, where or None))
 
     def _nearest_batch(self, queries: list[_Nearest]) -> list[list[tuple[str, float]] | Exception]:
         """Searches asked at the same time: one Chroma query per model, depth and filter (an error stays with the

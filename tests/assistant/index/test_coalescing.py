@@ -68,3 +68,10 @@ def test_an_error_reaches_every_caller_of_its_batch_and_no_other() -> None:
         with pytest.raises(ValueError, match="a bad item"):
             good.result()
     assert coalescer(4) == 8  # the next batch is served as usual
+
+
+def test_an_exception_returned_for_one_item_reaches_its_caller_alone() -> None:
+    coalescer = Coalescer(lambda items: [ValueError(f"no {n}") if n < 0 else n for n in items])
+    with pytest.raises(ValueError, match="no -1"):
+        coalescer(-1)
+    assert coalescer(5) == 5
