@@ -282,11 +282,26 @@ def _edge_lines(text: str) -> list[str]:
 
 
 _DIGITS_MASKED = str.maketrans("0123456789", "#" * 10)
+_ROMAN = (("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))  # up to FRONT_MATTER_PAGES
+FRONT_MATTER_PAGES = 50  # front matter numbered in roman numerals ends well before this page
+
+
+def _roman(value: int) -> str:
+    numeral = ""
+    for letters, worth in _ROMAN:
+        count, value = divmod(value, worth)
+        numeral += letters * count
+    return numeral
+
+
+_PAGE_NUMERALS = frozenset(_roman(n) for n in range(1, FRONT_MATTER_PAGES + 1))
 
 
 def _furniture_key(line: str) -> str:
-    """A line with each number masked, so "Climate Plan   9" and "Climate Plan   10" are one running line."""
-    masked = _squeeze(line).translate(_DIGITS_MASKED)
+    """A line with each number masked, so "Climate Plan   9", "Climate Plan   10" and the front matter's
+    "Climate Plan   ii" are one running line."""
+    masked = " ".join("#" if word.lower() in _PAGE_NUMERALS else word for word in _squeeze(line).split(" "))
+    masked = masked.translate(_DIGITS_MASKED)
     while "##" in masked:
         masked = masked.replace("##", "#")
     return masked

@@ -80,6 +80,16 @@ def test_running_header_footer_and_page_numbers_are_removed(tmp_path: Path) -> N
     assert [lines for lines in parts] == [[body] for body in bodies]
 
 
+def test_a_running_header_numbered_in_roman_then_arabic_numerals_is_removed(tmp_path: Path) -> None:
+    numbers = ["i", "ii", "iii", "1", "2", "3"]
+    topics = ["disclaimer", "acknowledgements", "contents", "flooding", "storm surge", "sea level rise"]
+    bodies = [f"This page of the plan is about {topic}." for topic in topics]
+    pages = [[(10, 10, f"Example City Resiliency Plan    {n}    June 30, 2017"), (10, 30, body)] for n, body in
+             zip(numbers, bodies)]  # fmt: skip
+    parts = _lines(_pdf(tmp_path / "front-matter.pdf", pages))
+    assert [lines for lines in parts] == [[body] for body in bodies]
+
+
 def test_two_text_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
     from fpdf import FPDF
 
@@ -170,3 +180,12 @@ def test_real_plan_running_header_and_page_numbers_are_gone_from_every_page() ->
     assert not any(line in {"Napa County RCAAP – Draft Adaptation Measures Memo", "August 9, 2024"} for line in lines)
     assert not any(line.startswith("Page ") and line[5:].isdigit() for line in lines)
     assert any(line.startswith("| Implement best practices to address wildfire") for line in lines)
+
+
+def test_real_plan_front_matter_header_is_gone_as_the_numbered_pages_one() -> None:
+    path = PLANS / "Cape Coral, FL Resiliency Plan 2017.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    lines = [" ".join(line.split()) for part in load(path).parts for line in part.text.splitlines()]
+    assert not any("City of Cape Coral Resiliency Plan" in line and "June 30, 2017" in line for line in lines)
+    assert any("Acknowledgements" in line for line in lines)
