@@ -287,6 +287,7 @@ FRONT_MATTER_PAGES = 50  # front matter numbered in roman numerals ends well bef
 
 
 def _roman(value: int) -> str:
+    """``value`` in lower-case roman numerals, as front matter numbers its pages (4 -> "iv")."""
     numeral = ""
     for letters, worth in _ROMAN:
         count, value = divmod(value, worth)
