@@ -84,10 +84,9 @@ def test_a_running_header_numbered_in_roman_then_arabic_numerals_is_removed(tmp_
     numbers = ["i", "ii", "iii", "1", "2", "3"]
     topics = ["disclaimer", "acknowledgements", "contents", "flooding", "storm surge", "sea level rise"]
     bodies = [f"This page of the plan is about {topic}." for topic in topics]
-    pages = [[(10, 10, f"Example City Resiliency Plan    {n}    June 30, 2017"), (10, 30, body)] for n, body in
-             zip(numbers, bodies)]  # fmt: skip
-    parts = _lines(_pdf(tmp_path / "front-matter.pdf", pages))
-    assert [lines for lines in parts] == [[body] for body in bodies]
+    header = "Example City Resiliency Plan    {}    June 30, 2017"
+    pages = [[(10, 10, header.format(n)), (10, 30, body)] for n, body in zip(numbers, bodies)]
+    assert _lines(_pdf(tmp_path / "front-matter.pdf", pages)) == [[body] for body in bodies]
 
 
 def test_two_text_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
