@@ -127,8 +127,7 @@ class SearchEngine:
         def nearest(model: str) -> list[tuple[str, float]]:
             # a sync writes the store as it goes and the BM25 sidecar last: chunks it has not finished are not
             # searched, so a question asked while documents are indexed is answered from the last complete index
-            text = query if model in MULTILINGUAL_MODELS or not reading else reading
-            vector = get_embedder(model, self.settings.threads).embed_query(text)
+            vector = self._query_vector(model, query, reading)
             found = self.store.nearest(model, vector, depth, where)
             return [(cid, score) for cid, score in found if not complete or cid in complete]
 
@@ -181,7 +180,7 @@ class SearchEngine:
         if self.reranker is not None:
             results = self.reranker.rerank(query, results)
         elif self.fusion.rescore_depth:
-            results = self.rescore(f"{query} {reading}" if reading else query, results)
+            results = self.rescore(query, results, reading)
         results = self._dedupe(results)
         if merge_neighbours:
             results = self._merge_neighbours(results[: max(k * 3, k)])
@@ -190,23 +189,34 @@ class SearchEngine:
             result.rank = rank
         return results
 
-    def rescore(self, query: str, results: list[SearchResult]) -> list[SearchResult]:
+    def _query_vector(self, model: str, query: str, reading: str) -> np.ndarray:
+        """``model``'s vector of the query: an English-only model embeds its ``reading`` in the sources' words."""
+        text = query if model in MULTILINGUAL_MODELS or not reading else reading
+        return get_embedder(model, self.settings.threads).embed_query(text)
+
+    def rescore(self, query: str, results: list[SearchResult], reading: str = "") -> list[SearchResult]:
         """Reorder the best ``rescore_depth`` fused results by ``rescored``; the rest keep their place below.
-        The fused score stays in the ``fused`` signal; a dense model lacking a head vector is skipped."""
+        The fused score stays in the ``fused`` signal; a dense model lacking a head vector is skipped. A head
+        passage that only BM25 found gets each model's similarity from its stored vector: missing, it read as 0,
+        and the passages that answer a question in another language were judged off-topic for it."""
         head, tail = results[: self.fusion.rescore_depth], results[self.fusion.rescore_depth :]
         if not head:
             return results
         ids = [r.chunk_id for r in head]
         similarities = []
-        if self.fusion.similarity_weight:
-            for model in self.models:
-                found = self.store.vectors(model, ids)
-                if len(found) == len(ids):
-                    similarities.append(top_similarity(np.stack([found[cid] for cid in ids])))
+        for model in self.models:
+            found = self.store.vectors(model, ids)
+            missing = [r for r in head if model not in r.signals and r.chunk_id in found]
+            if missing:
+                vector = self._query_vector(model, query, reading)
+                for result in missing:
+                    result.signals[model] = float(found[result.chunk_id] @ vector)
+            if self.fusion.similarity_weight and len(found) == len(ids):
+                similarities.append(top_similarity(np.stack([found[cid] for cid in ids])))
         coverage = [0.0] * len(head)
         if self.fusion.sentence_weight:
             idf = self._bm25.idf if self._bm25 is not None else (lambda terms: [1.0] * len(terms))
-            weights = query_weights(query, idf)
+            weights = query_weights(f"{query} {reading}" if reading else query, idf)
             coverage = [sentence_coverage(weights, r.text) for r in head]
         scores = rescored(
             [r.score for r in head], similarities, coverage, self.fusion.similarity_weight, self.fusion.sentence_weight

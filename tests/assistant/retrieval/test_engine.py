@@ -129,6 +129,18 @@ def test_bm25_only_candidates_are_fetched_with_their_text(engine: SearchEngine) 
         assert ("zeppelin" in result.text or "hydrofoil" in result.text) and result.source.startswith("https://")
 
 
+def test_a_passage_only_bm25_found_gets_its_dense_similarity_from_its_stored_vector(engine: SearchEngine) -> None:
+    assert engine.bm25 is not None
+    query = "zeppelin hydrofoil"
+    results = engine.rescore(query, engine.fuse({"bm25": engine.bm25.search(query, 5)}, foreign=False))
+    vectors = engine.store.vectors("minilm", [r.chunk_id for r in results])
+    expected = get_embedder("minilm").embed_query(query)
+    assert len(results) >= 3 and all(-1.0 <= r.signals["minilm"] <= 1.0 for r in results)
+    assert [r.signals["minilm"] for r in results] == pytest.approx(
+        [float(vectors[r.chunk_id] @ expected) for r in results], abs=1e-5
+    )
+
+
 def test_identical_passages_are_returned_once(engine: SearchEngine) -> None:
     results = engine.search("lighthouse keepers measure the tides", k=6)
     keepers = [r for r in results if r.doc_id in {"copy-a", "copy-b"}]
