@@ -1,5 +1,5 @@
 """PDF page text with its layout read: tables as Markdown rows, text columns in reading order, figure labels as
-figure rows, and running headers, footers and page numbers removed.
+figure rows, and running headers, footers, page numbers and the document's own table of contents removed.
 
 Works on pypdf's layout-mode text, a fixed-width grid of each page in which columns stand apart by runs of spaces.
 A stretch of lines whose spaces line up into vertical gutters is either text set in columns (long, wordy cells:
@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.core.vocabulary import vocabulary
 
 GAP = 2  # spaces that part two cells of a line: a single space parts words
 FIGURE_LABEL = "Figure"
@@ -27,6 +30,8 @@ STACK_FILL = 0.7  # a block of data labels leaves many of its grid cells empty; 
 HEADER_WORDS = 12  # a column's name is short; a cell of a sentence's length is a value
 SENTENCE_LOWERCASE = 0.4  # a sentence's share of lowercase words; labels and figures have fewer
 SENTENCE_ENDS = (".", ",", ";", ":")
+CONTENTS_PROSE_SHARE = 0.25  # a table of contents has few lines that end a sentence; a page of text has many
+DOT_LEADER = "...."  # the dots that lead a contents entry to its page number
 
 
 @dataclass
@@ -333,7 +338,52 @@ def without_furniture(page: str, keys: set[str]) -> str:
     return "\n".join(line for i, line in enumerate(lines) if i not in edges or _furniture_key(line) not in keys)
 
 
+def _letters(text: str) -> str:
+    """Lower-case words of letters only: "TABLE OF  CONTENTS:" -> "table of contents"."""
+    return " ".join("".join(ch if ch.isalpha() else " " for ch in text.lower()).split())
+
+
+@lru_cache(maxsize=1)
+def _contents_headings() -> frozenset[str]:
+    return frozenset(_letters(heading) for heading in vocabulary().get("contents_headings", []))
+
+
+def _headed_contents(lines: list[str]) -> bool:
+    """A contents heading among the first lines, alone or over two of them ("Table of" / "Contents")."""
+    top = [_letters(line) for line in lines[:EDGE_LINES]]
+    return any(
+        line in _contents_headings() or f"{line} {after}" in _contents_headings()
+        for line, after in zip(top, [*top[1:], ""])
+    )
+
+
+def _contents_entry(line: str) -> bool:
+    """A line of a table of contents: dot leaders, or a page number at its end ("3.7 Solid Waste   p.41", "ii")."""
+    return DOT_LEADER in line or line[-1].isdigit() or line.split()[-1].lower() in _PAGE_NUMERALS
+
+
+def is_contents_page(page: str, continues: bool = False) -> bool:
+    """A table of contents (or list of figures): headed so, or ``continues`` one from the page before with a
+    contents entry on a third of its lines or more, and with few lines that end a sentence. Its headings and page
+    numbers matched many questions and led replies as fragments ("3.7 Solid Waste 4 Miscellaneous | p.41 p.45")."""
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    if not lines:
+        return False
+    prose = sum(line.endswith((".", "!", "?")) and not line.endswith("..") for line in lines)
+    if prose > CONTENTS_PROSE_SHARE * len(lines):
+        return False
+    if _headed_contents(lines):
+        return True
+    return continues and sum(map(_contents_entry, lines)) >= len(lines) / 3
+
+
 def read_pages(layout_pages: list[str]) -> list[str]:
-    """The text of every page of one PDF, running lines removed and layout read."""
+    """The text of every page of one PDF, running lines removed and layout read; a table of contents is left
+    empty (its page keeps its number)."""
     keys = furniture(layout_pages)
-    return [read_layout(without_furniture(page, keys)) for page in layout_pages]
+    read, contents = [], False
+    for page in layout_pages:
+        page = without_furniture(page, keys)
+        contents = is_contents_page(page, continues=contents)
+        read.append("" if contents else read_layout(page))
+    return read

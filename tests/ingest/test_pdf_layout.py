@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import load
-from ingest.pdf_layout import is_figure_line, read_layout
+from ingest.pdf_layout import is_contents_page, is_figure_line, read_layout
 from tests.conftest import make_pdf
 
 PLANS = Path(__file__).resolve().parents[2].parent / "shared" / "realdocs" / "city_plans_pdf"
@@ -87,6 +87,29 @@ def test_a_running_header_numbered_in_roman_then_arabic_numerals_is_removed(tmp_
     header = "Example City Resiliency Plan    {}    June 30, 2017"
     pages = [[(10, 10, header.format(n)), (10, 30, body)] for n, body in zip(numbers, bodies)]
     assert _lines(_pdf(tmp_path / "front-matter.pdf", pages)) == [[body] for body in bodies]
+
+
+def test_a_table_of_contents_and_its_continued_page_are_left_out(tmp_path: Path) -> None:
+    entries = ["Introduction", "Buildings", "Transport", "Energy", "Waste", "Adaptation"]
+    leaders = [f"{entry} {'.' * 40} {n}" for n, entry in enumerate(entries, start=3)]
+    pages = [
+        [(10, 20, PROSE)],
+        [(10, 20, "Table of"), (10, 27, "Contents"), *[(10, 40 + 7 * i, line) for i, line in enumerate(leaders[:3])]],
+        [(10, 40 + 7 * i, line) for i, line in enumerate(leaders[3:])],
+        [(10, 20, "Chapter 1 explains how the plan was written.")],
+    ]
+    parts = load(_pdf(tmp_path / "contents.pdf", pages)).parts
+    assert [part.text.strip() for part in parts] == [PROSE, "", "", "Chapter 1 explains how the plan was written."]
+    assert [part.page for part in parts] == [1, 2, 3, 4]
+
+
+def test_a_page_headed_contents_that_is_prose_is_kept() -> None:
+    sentences = [f"The plan sets out measure {n} for the city's neighbourhoods." for n in range(1, 5)]
+    page = "\n".join(["Contents", *sentences])
+    assert not is_contents_page(page)
+    assert is_contents_page("\n".join(["Contents", *(f"Measure {n} .......... {n + 2}" for n in range(1, 5))]))
+    continued = "\n".join(f"{n} Chapter on measure {n}        p.{n + 40}" for n in range(1, 5))  # no leaders
+    assert is_contents_page(continued, continues=True) and not is_contents_page(continued)
 
 
 def test_two_text_columns_are_read_one_after_the_other(tmp_path: Path) -> None:
@@ -188,3 +211,12 @@ def test_real_plan_front_matter_header_is_gone_as_the_numbered_pages_one() -> No
     lines = [" ".join(line.split()) for part in load(path).parts for line in part.text.splitlines()]
     assert not any("City of Cape Coral Resiliency Plan" in line and "June 30, 2017" in line for line in lines)
     assert any("Acknowledgements" in line for line in lines)
+
+
+def test_real_plan_table_of_contents_pages_are_left_out() -> None:
+    path = PLANS / "Cape Coral, FL Resiliency Plan 2017.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    pages = {part.page: part.text for part in load(path).parts}
+    assert [n for n in range(1, 10) if not pages.get(n, "").strip()] == [4, 5, 6, 7]  # contents, figures, tables
+    assert "Acknowledgements" in pages[3] and "Executive Summary" in pages[8] + pages[9]
