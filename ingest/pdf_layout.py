@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.core.text import FIGURE_LABEL
 from assistant.core.vocabulary import vocabulary
 
 GAP = 2  # spaces that part two cells of a line: a single space parts words
-FIGURE_LABEL = "Figure"
 EDGE_LINES = 3  # lines at the top and at the bottom of a page where running headers and footers stand
 FURNITURE_SHARE = 1 / 3  # a running header or footer stands on at least this share of the pages
 PROSE_WORDS_PER_CELL = 3.0  # text columns hold this many words per cell or more; table cells fewer

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.core.schema import SearchResult
-from assistant.core.text import is_list_item, split_sentences, strip_bullet, word_count
+from assistant.core.text import FIGURE_LABEL, is_list_item, split_sentences, strip_bullet, word_count
 from assistant.index.embeddings import Embedder
 
 _ANAPHORIC = re.compile(
@@ -132,6 +132,12 @@ def _labels_columns(cells: list[str]) -> bool:
     )
 
 
+def _axis(cells: list[str]) -> bool:
+    """A chart's axis or tick labels read as a figure row ("| Figure | 0% | 1% | 2% |"): no word to quote, so it is
+    never an answer nor shown beside one (a chart's labels paired with values hold words and stay)."""
+    return cells[0] == FIGURE_LABEL and not any(ch.isalpha() for cell in cells[1:] for ch in cell)
+
+
 def refers_back(sentence: str) -> bool:
     """Whether a sentence opens by referring to the one before it ("It was ...", "This plan ...")."""
     return bool(_ANAPHORIC.match(sentence))
@@ -175,6 +181,8 @@ def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, 
             cells = _cells(stripped)
             if _labels_columns(cells):  # "|  | Scope 1 | Scope 2 | Total |" below a caption row names the columns
                 header = cells
+                continue
+            if _axis(cells):
                 continue
             out.append((position, _table_row(cells, header), True, heading, True))
             continue

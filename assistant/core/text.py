@@ -257,6 +257,9 @@ def capitalised_names(text: str, with_first: bool = False) -> list[str]:
 
 
 TITLE_MAX_CHARS = 300
+# The first cell of a row that holds a chart's labels and values ("| Figure | 2015 | 2016 | 2017 |"): the PDF reader
+# writes it, and the answer composer leaves out a row under it that holds no word (an axis's ticks say nothing).
+FIGURE_LABEL = "Figure"
 
 
 def capped(text: str, limit: int = TITLE_MAX_CHARS) -> str:

@@ -69,6 +69,19 @@ def test_a_row_holding_an_amount_under_a_two_level_label_is_a_value_not_a_header
     assert any("€ 21.827.000" in row for row in rows)
 
 
+def test_a_charts_axis_row_is_never_a_candidate_but_its_labelled_values_are() -> None:
+    text = (
+        "| Strategies as Proposed | 2.6% |\n| Strategies Fully Implemented | 5.9% |\n"
+        "| Figure | 0% | 1% | 2% | 3% | 4% | 5% | 6% |\n| Figure | Transportation 45% | Buildings 30% |"
+    )
+    rows = [c.text for c in candidates([passage(0, text)])]
+    assert rows == [
+        "Strategies as Proposed | 2.6%.",
+        "Strategies Fully Implemented | 5.9%.",
+        "Figure | Transportation 45% | Buildings 30%.",
+    ]
+
+
 def test_a_heading_over_a_list_introduces_it() -> None:
     inline = (
         "The Hub is the Mission's finance service.\n\n## The four work streams\n\n"
