@@ -30,7 +30,20 @@ def _as_question(heading: str, title: str) -> str | None:
         return None
     if heading.lower() in subject.lower():
         return f"What does the {subject} page cover?"
-    return f"What does the {subject} page say about {heading[0].lower() + heading[1:]}?"
+    return f"What does the {subject} page say about {_mid_sentence(heading)}?"
+
+
+def _mid_sentence(heading: str) -> str:
+    """A heading as it reads inside a sentence: a sentence-case heading loses its capital ("Peer learning: Oslo as a
+    guide" -> "peer learning: Oslo ..."); one in capitals, title case or opening on a code keeps its letters ("GHG
+    Baseline", "TRANSPORT EQUIPMENT", "Relevance & Impact", "A-2.1: Description"), which lower-casing the first
+    letter mangled ("gHG Baseline", "tRANSPORT EQUIPMENT")."""
+    first, *rest = heading.split()
+    plain = first[0].isupper() and first[1:].isalpha() and first[1:].islower()
+    words = [word for word in rest if word[0].isalpha()]
+    if plain and 2 * sum(word[0].isupper() for word in words) < max(len(words), 1):
+        return heading[0].lower() + heading[1:]
+    return heading
 
 
 def suggest(results: list[SearchResult], exclude_chunks: set[str], limit: int = 3) -> list[str]:

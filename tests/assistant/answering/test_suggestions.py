@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answering.suggestions import suggest
 from assistant.core.schema import Chunk, SearchResult
 
@@ -65,3 +67,18 @@ def test_a_document_with_a_long_name_gives_no_made_up_question_for_a_plain_headi
         )
     ]
     assert suggest(results, set()) == []
+
+
+@pytest.mark.parametrize(
+    ("heading", "read"),
+    [
+        ("Baseline emissions", "baseline emissions"),
+        ("GHG Baseline", "GHG Baseline"),
+        ("TRANSPORT EQUIPMENT AND WORK MACHINES", "TRANSPORT EQUIPMENT AND WORK MACHINES"),
+        ("Relevance & Impact", "Relevance & Impact"),
+        ("A-2.1: Description & assessment of policies", "A-2.1: Description & assessment of policies"),
+    ],
+)
+def test_a_heading_keeps_its_capitals_unless_it_is_in_sentence_case(heading: str, read: str) -> None:
+    [question] = suggest([result(0, "Climate City Contract", heading)], set())
+    assert question == f"What does the Climate City Contract page say about {read}?"
