@@ -1,5 +1,6 @@
 """OCR and layout noise removal: image links, lone page numbers, stray glyphs, symbol-font bullets, words hyphenated
-at a line end, repeated running headers, and the LaTeX of inline formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``,
+at a line end, sentences a layout broke over two paragraphs, repeated running headers, and the LaTeX of inline
+formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``,
 ``$80\\%$`` becomes ``80%``)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections import Counter
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from assistant.core.text import fold
+from assistant.core.text import fold, is_list_item
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
@@ -78,6 +79,38 @@ def _line_end_hyphens_joined(text: str, vocabulary: set[str]) -> str:
     return "".join(joined)
 
 
+def _prose_line(line: str) -> bool:
+    """A line of running text: not a heading, a table row or a list item."""
+    return bool(line) and not line.startswith(("#", "|")) and not is_list_item(line)
+
+
+def _broken_sentences_joined(lines: list[str]) -> list[str]:
+    """A sentence a layout broke over two paragraphs ("... built on thriving, inclusive" / blank / "neighbourhoods
+    and communities ...") made one paragraph again: the first (running text or a list item) ends on a letter or a
+    comma and the second, running text, opens in lower case. Each half was quoted as a sentence of its own, with a
+    full stop added to the first."""
+    joined: list[str] = []
+    blanks = 0  # blank lines since the last line of text
+    for line in lines:
+        after = line.strip()
+        if not after:
+            blanks += 1
+            joined.append(line)
+            continue
+        before = joined[-blanks - 1].strip() if blanks and len(joined) > blanks else ""
+        if (
+            before
+            and not before.startswith(("#", "|"))  # a list item's text goes on too
+            and _prose_line(after)
+            and (before[-1].isalpha() or before[-1] == ",")
+            and after[0].islower()
+        ):
+            del joined[-blanks:]  # the blank lines between the halves
+        blanks = 0
+        joined.append(line)
+    return joined
+
+
 def _running_lines(lines: list[str]) -> set[str]:
     """Short non-heading lines that recur through a long document: headers and footers of its pages."""
     stripped = [line.strip() for line in lines]
@@ -103,7 +136,7 @@ def clean_text(text: str, running: set[str] | None = None, vocabulary: set[str] 
         ):
             continue
         kept.append(line.rstrip())
-    text = "\n".join(kept)
+    text = "\n".join(_broken_sentences_joined(kept))
     if vocabulary is not None and "-\n" in text:
         text = _line_end_hyphens_joined(text, vocabulary)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -61,3 +61,16 @@ def test_a_word_broken_at_a_line_end_is_joined_when_its_document_uses_it_whole()
         "Total emissions of the community-wide plan, 2020-\n2030, see Annex-\nTables."
     )
     assert clean_text(page) == page  # without the document's words nothing is joined
+
+
+def test_a_sentence_broken_over_two_paragraphs_is_one_paragraph_again() -> None:
+    page = (
+        "A city built on thriving, inclusive\n\n\nneighbourhoods and a strong economy.\n\n"
+        "- Facilitate bike-sharing at local\n\nuniversities and colleges.\n\n"
+        "## Buildings\n\nthe heading stays apart.\n\nThe plan ends here.\n\nlower case after a full stop stays apart."
+    )
+    assert clean_text(page) == (
+        "A city built on thriving, inclusive\nneighbourhoods and a strong economy.\n\n"
+        "- Facilitate bike-sharing at local\nuniversities and colleges.\n\n"
+        "## Buildings\n\nthe heading stays apart.\n\nThe plan ends here.\n\nlower case after a full stop stays apart."
+    )
