@@ -1,7 +1,6 @@
 """OCR and layout noise removal: image links, lone page numbers, stray glyphs, symbol-font bullets, words hyphenated
 at a line end, sentences a layout broke over two paragraphs, repeated running headers, and the LaTeX of inline
-formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``,
-``$80\\%$`` becomes ``80%``)."""
+formulas (``$\\mathrm{CO}_{2}$`` becomes ``CO2``, ``$80\\%$`` becomes ``80%``)."""
 
 from __future__ import annotations
 

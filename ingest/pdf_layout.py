@@ -345,6 +345,7 @@ def _letters(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _contents_headings() -> frozenset[str]:
+    """The headings a table of contents stands under, in every language the assistant reads, as ``_letters``."""
     return frozenset(_letters(heading) for heading in vocabulary().get("contents_headings", []))
 
 
