@@ -36,7 +36,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from assistant.answering.answer_model import ANSWER_FEATURES, MODEL_PATH, AnswerModel, LogisticModel  # noqa: E402
 from assistant.answering.composer import Composition, Reading  # noqa: E402
 from assistant.answering.features import SENTENCE_FEATURES  # noqa: E402
-from assistant.answering.sentences import items_after  # noqa: E402
+from assistant.answering.sentences import with_items  # noqa: E402
 from assistant.api import Assistant, Grounds  # noqa: E402
 from assistant.query.conversation import Conversation  # noqa: E402
 from bench.answers import corpus_settings, realdocs_settings  # noqa: E402
@@ -72,8 +72,7 @@ def read_questions(assistant: Assistant, questions: list[Question]) -> list[Exam
         read = composer.read(facts, grounds.passages)
         labels = np.zeros(0)
         if read is not None:
-            # a sentence as a reply shows it: one introducing a list brings the list's items along
-            shown = [" ".join([c.text, *(i.text for i in items_after(c, read[0]))]) for c in read[1]]
+            shown = [with_items(c, read[0]) for c in read[1]]  # a sentence as a reply shows it
             labels = np.asarray(
                 [float(question.answerable and any(fact_in(f, s) for f in question.facts)) for s in shown]
             )

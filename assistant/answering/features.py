@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.answering.relevance import english_terms, states_absence
-from assistant.answering.sentences import Candidate, items_after, refers_back
+from assistant.answering.sentences import Candidate, refers_back, with_items
 from assistant.core.schema import SearchResult
 from assistant.core.text import analyse, capitalised_names, fold, words
 from assistant.index.bm25 import BM25Index
@@ -178,7 +178,7 @@ def sentence_features(
     passage_score: Callable[[SearchResult], float],
 ) -> np.ndarray:
     """One row of ``SENTENCE_FEATURES`` per candidate of ``pool`` (``dense``: calibrated cosine to the question)."""
-    judged = [" ".join([c.text, *(i.text for i in items_after(c, everything))]) for c in pool]
+    judged = [with_items(c, everything) for c in pool]
     lexical = facts.term_shares(judged).sum(axis=1)
     contexts = [_context(results[c.source], c) for c in pool]
     heading = facts.term_shares(contexts).sum(axis=1)

@@ -244,6 +244,12 @@ def items_after(intro: Candidate, pool: list[Candidate], limit: int = 8) -> list
     return items
 
 
+def with_items(candidate: Candidate, pool: list[Candidate]) -> str:
+    """A sentence's words as a reply shows them: one introducing a list brings the list's items along. The
+    answer model reads it so and is trained on it so."""
+    return " ".join([candidate.text, *(item.text for item in items_after(candidate, pool))])
+
+
 def absorb_items(intro: Candidate, pool: list[Candidate]) -> list[Candidate]:
     """Complete a sentence ending in a colon with the list items that follow it in its passage; returns the items,
     and the intro now ``ends_at`` the last of them."""

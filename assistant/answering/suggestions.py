@@ -38,9 +38,10 @@ def _mid_sentence(heading: str) -> str:
     guide" -> "peer learning: Oslo ..."); one in capitals, title case or opening on a code keeps its letters ("GHG
     Baseline", "TRANSPORT EQUIPMENT", "Relevance & Impact", "A-2.1: Description"), which lower-casing the first
     letter mangled ("gHG Baseline", "tRANSPORT EQUIPMENT")."""
-    if not heading.split():
+    parts = heading.split()
+    if not parts:
         return heading
-    first, *rest = heading.split()
+    first, *rest = parts
     plain = first[0].isupper() and first[1:].isalpha() and first[1:].islower()
     words = [word for word in rest if word[0].isalpha()]
     if plain and 2 * sum(word[0].isupper() for word in words) < max(len(words), 1):
