@@ -108,6 +108,8 @@ class QuestionFacts:
         weights = np.asarray(idf, dtype=float)
         place_words = {w for p in places for w in words(p)}
         names = [n for n in capitalised_names(question) if not set(words(n)) <= place_words]
+        if foreign and bm25 is not None:  # German capitalises every noun: a name is one the sources also write
+            names = [n for n in names if all(stem in bm25.vocab for stem in analyse(n))]
         return cls(
             text=question,
             terms=terms,

@@ -238,7 +238,7 @@ def capitalised_spans(text: str, with_first: bool = True) -> list[tuple[int, int
     spans = []
     for match in _CAPITALISED.finditer(text):
         start, name = match.start(), match.group(0)
-        opens_sentence = not text[:start].strip() or text[:start].rstrip()[-1] in '.?!:"“('
+        opens_sentence = not text[:start].strip() or text[:start].rstrip()[-1] in '.?!:"“(¿¡'
         if opens_sentence and not with_first:
             first, _, rest = name.partition(" ")
             if not rest.strip():
@@ -251,9 +251,13 @@ def capitalised_spans(text: str, with_first: bool = True) -> list[tuple[int, int
 
 
 def capitalised_names(text: str, with_first: bool = False) -> list[str]:
-    """The capitalised names of ``text`` in order (see :func:`capitalised_spans`), possessive 's removed."""
-    names = [name for _, _, name in capitalised_spans(text, with_first)]
-    return [name[:-2] if name.endswith(("'s", "’s")) else name for name in names]
+    """The capitalised names of ``text`` in order (see :func:`capitalised_spans`), possessive 's removed; a run
+    with a possessive inside is two names, the owner's and the thing's ("Napa's Action All" → Napa, Action All)."""
+    names = []
+    for _, _, run in capitalised_spans(text, with_first):
+        parts = run.replace("’s", "'s").split("'s ")
+        names.extend(name.removesuffix("'s") for name in (part.strip() for part in parts) if name)
+    return names
 
 
 TITLE_MAX_CHARS = 300

@@ -9,6 +9,7 @@ from assistant.core.text import (
     TITLE_MAX_CHARS,
     analyse,
     asking_part,
+    capitalised_names,
     capped,
     fold,
     question_terms,
@@ -168,6 +169,13 @@ def test_the_asking_part_of_a_message_leaves_out_the_context_it_states() -> None
     assert asking_part("We were not selected in 2022. How do we start?") == "How do we start?"
     assert asking_part("How much did Madrid emit in 1995?") == "How much did Madrid emit in 1995?"
     assert asking_part("Madrid's emissions in 1995 please") == "Madrid's emissions in 1995 please"
+
+
+def test_a_name_owning_another_is_two_names_and_a_spanish_question_word_is_none() -> None:
+    assert capitalised_names("Which approach does Napa's Action All-4.1 ask for?") == ["Napa", "Action All-4"]
+    assert capitalised_names("Is Oslo’s Climate Budget yearly?") == ["Oslo", "Climate Budget"]
+    assert capitalised_names("¿Qué meta fija el plan de Savannah?") == ["Savannah"]
+    assert capitalised_names("¡Hola! ¿Cuántos edificios tiene Cape Coral?") == ["Cape Coral"]
 
 
 def test_a_huge_title_is_capped_at_a_word_and_a_short_one_is_kept() -> None:
