@@ -28,6 +28,7 @@ from bench.gold import (
     REALDOCS,
     REALDOCS_QUESTIONS,
     TEST_QUESTIONS,
+    TRAIN_QUESTIONS,
     Question,
     citations_valid,
     doc_hit,
@@ -118,9 +119,18 @@ def contracts_settings(questions: list[Question]) -> Settings:
 def realdocs_settings(questions: list[Question]) -> Settings:
     """One index (default settings) over every document of the development and test halves, as a user's library
     of their own plans would be: a question must find its document among the others."""
-    settings = load_settings(index=CACHE / "eval-index")
-    every = load_questions([DEV_QUESTIONS, TEST_QUESTIONS])
-    report = sync(sorted({REALDOCS / q.doc for q in every}), settings)
+    return _library("eval-index", load_questions([DEV_QUESTIONS, TEST_QUESTIONS]))
+
+
+def training_settings() -> Settings:
+    """One index over the contracts that only training questions ask about (eval/train), kept apart from the
+    halves' index so that the development and test halves are searched as before."""
+    return _library("train-index", load_questions([TRAIN_QUESTIONS]))
+
+
+def _library(index: str, questions: list[Question]) -> Settings:
+    settings = load_settings(index=CACHE / index)
+    report = sync(sorted({REALDOCS / q.doc for q in questions}), settings)
     if report.failed:
         raise SystemExit(f"real documents failed to index: {report.failed}")
     return settings
