@@ -15,12 +15,13 @@ from assistant.core.schema import Chunk, date_number
 from assistant.core.text import capped, is_list_item, split_sentences, word_count, words
 from ingest.cleaning import clean_text
 from ingest.loaders import LoadedDocument
+from ingest.metadata import heading_titles
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 # Bump when chunking logic changes, so the next sync re-chunks every file (vectors of unchanged text are reused).
-CHUNKER_VERSION = 14
+CHUNKER_VERSION = 15
 
 
 @dataclass(frozen=True)
@@ -160,10 +161,11 @@ def chunk_document(doc: LoadedDocument, doc_id: str, options: ChunkingOptions = 
     chunks: list[Chunk] = []
     carry: tuple[str, _Section, int] | None = None  # a short section's text, its section, its heading's words
     previous: list[str] | None = None
+    titles = heading_titles(base)
     for section in sections:
         pieces = _pack(section, options)
         heading = ""
-        if section.path and section.path != previous and section.path[-1] != base.get("title"):
+        if section.path and section.path != previous and section.path[-1] not in titles:
             # the heading opens its section's first passage, so an answer can quote it ("Step 1: Meet your advisor")
             heading = f"{'#' * len(section.path)} {section.path[-1]}"
             pieces[0] = f"{heading}\n\n{pieces[0]}"
@@ -180,16 +182,16 @@ def chunk_document(doc: LoadedDocument, doc_id: str, options: ChunkingOptions = 
             continue
         for i, piece in enumerate(pieces):
             source_section = owner if i == 0 else section
-            chunks.append(_make_chunk(doc_id, len(chunks), piece, source_section, base))
+            chunks.append(_make_chunk(doc_id, len(chunks), piece, source_section, base, titles))
     if carry:
-        chunks.append(_make_chunk(doc_id, len(chunks), carry[0], carry[1], base))
+        chunks.append(_make_chunk(doc_id, len(chunks), carry[0], carry[1], base, titles))
     return chunks
 
 
-def _make_chunk(doc_id: str, position: int, text: str, section: _Section, base: dict) -> Chunk:
+def _make_chunk(doc_id: str, position: int, text: str, section: _Section, base: dict, titles: set[str]) -> Chunk:
     meta = dict(base)
     meta["position"] = position
-    path = section.path[1:] if section.path and section.path[0] == base.get("title") else section.path
+    path = section.path[1:] if section.path and section.path[0] in titles else section.path
     if path:
         meta["section"] = " > ".join(path)
     if section.page is not None:

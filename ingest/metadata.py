@@ -84,14 +84,38 @@ def detect_language(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _folded_cities() -> dict[str, tuple[str, str]]:
-    cities = vocabulary().get("cities", {})
-    return {re.sub(r"[^a-z0-9]", "", fold(name)): (name, country) for name, country in cities.items()}
+    """Each city's name and its other names (``place_names``: "eindhoven" for Eindhoven & Helmond, "warszaw*"
+    for Warsaw), folded to letters and digits, with the city and its country."""
+    vocab = vocabulary()
+    cities = vocab.get("cities", {})
+    others = vocab.get("place_names") or {}
+    folded = {}
+    for name, country in cities.items():
+        for form in [name, *others.get(name, [])]:
+            folded[re.sub(r"[^a-z0-9*]", "", fold(form))] = (name, country)
+    return folded
 
 
 def city_from_name(stem: str) -> tuple[str, str] | None:
-    """(city, country) when a file name is a known city name, e.g. ``Cluj_Napoca.md`` → Cluj-Napoca, Romania."""
+    """(city, country) when a file name is a known city's name or one of its other names, e.g. ``Cluj_Napoca.md``
+    → Cluj-Napoca, Romania, ``eindhoven.md`` → Eindhoven & Helmond, ``Warszawa.md`` → Warsaw."""
     key = re.sub(r"[^a-z0-9]", "", fold(stem))
-    return _folded_cities().get(key)
+    cities = _folded_cities()
+    if key in cities:
+        return cities[key]
+    return next((city for form, city in cities.items() if form.endswith("*") and key.startswith(form[:-1])), None)
+
+
+def cited_title(title: str, city: str) -> str:
+    """A title that names its city: "Climate City Contract (Riga)". Most contracts are titled "Climate City
+    Contract" alone, and a library of them would cite every one alike."""
+    return title if not city or fold(max(city.split(), key=len)) in fold(title) else f"{title} ({city})"
+
+
+def heading_titles(metadata: dict[str, Any]) -> set[str]:
+    """The forms a document's title takes as its first heading: as cited, and without the city it was given."""
+    title, city = str(metadata.get("title") or ""), str(metadata.get("city") or "")
+    return {title, title.removesuffix(f" ({city})")}
 
 
 def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
@@ -122,7 +146,7 @@ def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
     if not meta.get("title"):
         heading = re.search(r"^#\s+(.+)$", body, re.M)
         meta["title"] = heading.group(1).strip() if heading else path.stem.replace("_", " ").replace("-", " ")
-    meta["title"] = capped(meta["title"])
+    meta["title"] = cited_title(capped(meta["title"]), str(meta.get("city") or ""))
     if not meta.get("source"):
         meta["source"] = str(path)
     return meta

@@ -100,3 +100,19 @@ def test_real_contract_chunks_within_bounds() -> None:
     assert sizes[len(sizes) // 2] > 100  # the median chunk is a real passage, not a fragment
     assert all(c.metadata["city"] == "Lahti" for c in chunks)
     assert not any("![img" in c.text for c in chunks)
+
+
+def test_a_contract_titled_alone_is_cited_with_the_city_its_file_names(tmp_path: Path) -> None:
+    """Most contracts open with "# Climate City Contract" alone; a library of them must not cite them alike, and
+    a file named by another name of its city ("eindhoven.md", "Warszawa.md") still gives the city."""
+    body = "# Climate City Contract\n\n## Targets\n\n" + " ".join(SENTENCE.format(n=n) for n in range(30))
+    for stem, city in (("eindhoven", "Eindhoven & Helmond"), ("Warszawa", "Warsaw"), ("Cluj_Napoca", "Cluj-Napoca")):
+        path = tmp_path / f"{stem}.md"
+        path.write_text(body, encoding="utf-8")
+        chunks = chunk_document(load(path), stem)
+        assert {c.metadata["city"] for c in chunks} == {city}
+        assert {c.title for c in chunks} == {f"Climate City Contract ({city})"}
+        assert chunks[0].metadata["section"] == "Targets"  # the first heading is the title, not a section
+    named = tmp_path / "Seville.md"
+    named.write_text(body.replace("# Climate City Contract", "# Seville Climate City Contract"), encoding="utf-8")
+    assert chunk_document(load(named), "Seville")[0].title == "Seville Climate City Contract"
