@@ -1,6 +1,6 @@
 """Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
-set (held out: read it once, at the end), its development half, the gold set on the shipped corpus, and the older
-questions over five real contracts.
+set (held out: read it once, at the end), its development half, eight further contracts that the answer model is
+not trained on, the gold set on the shipped corpus, and the older questions over five real contracts.
 
 Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
 in other languages); abstention on unanswerable questions; false abstentions; answers with an invalid citation;
@@ -25,10 +25,10 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from bench.gold import (
     DEV_QUESTIONS,
+    FURTHER_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
     TEST_QUESTIONS,
-    TRAIN_QUESTIONS,
     Question,
     citations_valid,
     doc_hit,
@@ -122,10 +122,10 @@ def realdocs_settings(questions: list[Question]) -> Settings:
     return _library("eval-index", load_questions([DEV_QUESTIONS, TEST_QUESTIONS]))
 
 
-def training_settings() -> Settings:
-    """One index over the contracts that only training questions ask about (eval/train), kept apart from the
-    halves' index so that the development and test halves are searched as before."""
-    return _library("train-index", load_questions([TRAIN_QUESTIONS]))
+def further_settings() -> Settings:
+    """One index over the eight further contracts (eval/contracts), kept apart from the halves' index so that the
+    development and test halves are searched among the same 22 documents as before."""
+    return _library("contracts-index", load_questions([FURTHER_CONTRACTS]))
 
 
 def _library(index: str, questions: list[Question]) -> Settings:
@@ -147,6 +147,11 @@ def main() -> None:
         if not args.skip_test:
             print_table("Real documents, test half (held out; eval/test)", evaluate(real, test, args.failures))
         print_table("Real documents, development half (eval/dev)", evaluate(real, dev, args.failures))
+        further = load_questions([FURTHER_CONTRACTS])
+        print_table(
+            "Eight further contracts (never trained on; eval/contracts)",
+            evaluate(Assistant(further_settings()), further, args.failures),
+        )
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(

@@ -13,7 +13,7 @@ from assistant.core.config import PROJECT_ROOT
 GOLD = PROJECT_ROOT / "eval" / "gold"
 REALDOCS_QUESTIONS = PROJECT_ROOT / "eval" / "realdocs" / "questions.jsonl"
 DEV_QUESTIONS = PROJECT_ROOT / "eval" / "dev" / "questions.jsonl"
-TRAIN_QUESTIONS = PROJECT_ROOT / "eval" / "train" / "questions.jsonl"
+FURTHER_CONTRACTS = PROJECT_ROOT / "eval" / "contracts" / "questions.jsonl"
 TEST_QUESTIONS = PROJECT_ROOT / "eval" / "test" / "questions.jsonl"
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 

@@ -1,8 +1,7 @@
 """Fit the answer model (assistant/answering/answer_model.json) on the development set, and print how it was chosen.
 
-Training questions: eval/dev (real city plans and contracts), eval/train (further real contracts that only training
-asks about, searched in an index of their own) and the gold set's a-halves (the shipped corpus). The test half
-(eval/test) is never read here. Each question is retrieved and read as the assistant does; a candidate
+Training questions: eval/dev (real city plans and contracts) and the gold set's a-halves (the shipped corpus). The
+test half (eval/test) is never read here. Each question is retrieved and read as the assistant does; a candidate
 sentence is positive when it holds one of the question's expected facts, with the list items it introduces.
 
 1. The sentence model: logistic regression (scikit-learn) over ``SENTENCE_FEATURES``; C chosen by cross-validation
@@ -40,8 +39,8 @@ from assistant.answering.features import SENTENCE_FEATURES  # noqa: E402
 from assistant.answering.sentences import with_items  # noqa: E402
 from assistant.api import Assistant, Grounds  # noqa: E402
 from assistant.query.conversation import Conversation  # noqa: E402
-from bench.answers import corpus_settings, realdocs_settings, training_settings  # noqa: E402
-from bench.gold import DEV_QUESTIONS, GOLD, TRAIN_QUESTIONS, Question, fact_in, load_questions  # noqa: E402
+from bench.answers import corpus_settings, realdocs_settings  # noqa: E402
+from bench.gold import DEV_QUESTIONS, GOLD, Question, fact_in, load_questions  # noqa: E402
 
 KEEP_RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 C_VALUES = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -154,20 +153,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
     args = parser.parse_args()
-    dev, train = load_questions([DEV_QUESTIONS]), load_questions([TRAIN_QUESTIONS])
+    dev = load_questions([DEV_QUESTIONS])
     gold = load_questions(sorted(GOLD.glob("*-a.jsonl")))
-    examples = (
-        read_questions(Assistant(realdocs_settings(dev)), dev)
-        + read_questions(Assistant(training_settings()), train)
-        + read_questions(Assistant(corpus_settings()), gold)
+    examples = read_questions(Assistant(realdocs_settings(dev)), dev) + read_questions(
+        Assistant(corpus_settings()), gold
     )
     scored = [e for e in examples if e.read is not None]
     rows = np.vstack([e.read[3] for e in scored])
     labels = np.concatenate([e.labels for e in scored])
     groups = np.concatenate([[e.group] * len(e.labels) for e in scored])
     print(
-        f"{len(examples)} questions read ({len(dev)} dev, {len(train)} train, {len(gold)} gold a-half); "
-        f"{len(rows)} sentences, "
+        f"{len(examples)} questions read ({len(dev)} dev, {len(gold)} gold a-half); {len(rows)} sentences, "
         f"{int(labels.sum())} holding a fact; {len(set(groups))} documents"
     )
 
@@ -217,7 +213,7 @@ def main() -> None:
         f"{(~answered[q_labels == 0]).mean():.3f} of unanswerable (out of fold)"
     )
     answer = fit_logistic(q_rows, q_labels, ANSWER_FEATURES, best_c)
-    trained_on = f"{len(dev)} dev + {len(train)} train + {len(gold)} gold a-half questions"
+    trained_on = f"{len(dev)} dev + {len(gold)} gold a-half questions"
     model = AnswerModel(sentence, answer, best_at, best_ratio, trained_on)
     print("\n## weights (standardised features)")
     for name, weight in sorted(zip(SENTENCE_FEATURES, sentence.coef), key=lambda p: -abs(p[1])):
