@@ -203,13 +203,6 @@ def question_terms(question: str) -> list[str]:
     return [term for term in analyse(question) if term not in _FILLER_TERMS]
 
 
-def asking_part(message: str) -> str:
-    """The sentences of a message that ask (end in "?"), when it also states context: "We were not selected in
-    2022. How do we start?" asks nothing about 2022."""
-    asking = [s for s in re.split(r"(?<=[.!?])\s+", message.strip()) if s.endswith("?")]
-    return " ".join(asking) if asking else message
-
-
 def word_count(text: str) -> int:
     return len(text.split())
 

@@ -8,7 +8,6 @@ from assistant.core.text import (
     STOPWORDS,
     TITLE_MAX_CHARS,
     analyse,
-    asking_part,
     capitalised_names,
     capped,
     fold,
@@ -163,12 +162,6 @@ def test_without_spans_cuts_overlapping_spans_once() -> None:
 def test_question_terms_leave_out_words_that_only_colour_the_asking() -> None:
     assert question_terms("What does a city actually get, exactly?") == analyse("What does a city get?")
     assert question_terms("Hello, please list the steps. Thank you") == analyse("list the steps")
-
-
-def test_the_asking_part_of_a_message_leaves_out_the_context_it_states() -> None:
-    assert asking_part("We were not selected in 2022. How do we start?") == "How do we start?"
-    assert asking_part("How much did Madrid emit in 1995?") == "How much did Madrid emit in 1995?"
-    assert asking_part("Madrid's emissions in 1995 please") == "Madrid's emissions in 1995 please"
 
 
 def test_a_name_owning_another_is_two_names_and_a_spanish_question_word_is_none() -> None:
