@@ -337,10 +337,13 @@ def in_context(
             block.append(following)
     in_block = _covered(block)
     taken |= in_block
+    # an item another pick already lists after its introduction ("The label opens doors to: ...; a lending envelope
+    # of about €2 billion.") is not shown a second time on its own
+    listed = {(c.source, p) for c in picked for p in range(c.position + 1, c.ends_at + 1)}
     rest = [
         c
         for pick in picked[1:]
-        if (pick.source, pick.position) not in in_block
+        if (pick.source, pick.position) not in in_block | listed
         for c in [*with_antecedent(pick)[:-1], *with_sequel(pick)]
     ]
     chosen = {id(c) for c in picked}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.sentences import candidates, refers_back
+from assistant.answering.sentences import absorb_items, candidates, in_context, refers_back
 from assistant.core.schema import Chunk, SearchResult
 
 
@@ -98,3 +98,18 @@ def test_a_heading_over_a_list_introduces_it() -> None:
 def test_a_question_heading_is_not_read_as_an_intro() -> None:
     text = "## What does it offer?\n\n- Advice on funding\n- Investor contacts"
     assert not any(c.text.startswith("What does it offer") for c in candidates([passage(0, text)]))
+
+
+def test_an_item_already_listed_after_its_introduction_is_not_shown_again() -> None:
+    results = [
+        passage(0, "Cities start from their plans. They meet their advisor first."),
+        passage(1, "The label opens doors to:\n\n- the Capital Hub;\n- a lending envelope of about €2 billion.\n"),
+    ]
+    everything = candidates(results)
+    first, intro = everything[0], next(c for c in everything if c.text.endswith(":"))
+    item = next(c for c in everything if "lending envelope" in c.text)
+    absorb_items(intro, everything)
+    block, rest = in_context([first, intro, item], everything)
+    shown = [c.text for c in [*block, *rest]]
+    assert sum("lending envelope" in text for text in shown) == 1
+    assert any(text.startswith("The label opens doors to: the Capital Hub; a lending envelope") for text in shown)
