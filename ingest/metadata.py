@@ -138,8 +138,8 @@ def normalise(raw: dict[str, Any], path: Path, body: str) -> dict[str, Any]:
     if "sources" in meta and not isinstance(meta["sources"], list):
         meta["sources"] = [meta["sources"]]
     meta.setdefault("lang", detect_language(body))
-    if "city" not in meta:
-        found = city_from_name(path.stem)
+    if "city" not in meta:  # an upload is stored under a token: the name its uploader gave it may name the city
+        found = city_from_name(Path(meta.get("file_name") or path.name).stem)
         if found:
             meta["city"] = found[0]
             meta.setdefault("country", found[1])

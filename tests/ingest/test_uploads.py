@@ -69,3 +69,10 @@ def test_tidy_keeps_every_whole_upload(settings: Settings, tmp_path: Path) -> No
     upload = store(write_md(tmp_path, "x", "X", "Text of a whole upload."), "x.md", "alice", settings)
     tidy(settings)
     assert upload.path.is_file() and upload.sidecar.is_file()
+
+
+def test_an_upload_takes_its_city_from_the_name_its_uploader_gave_it(settings: Settings, tmp_path: Path) -> None:
+    doc = tmp_path / "contract.md"
+    doc.write_text("# Climate City Contract\n\n## Targets\n\nThe city aims for climate neutrality.\n", encoding="utf-8")
+    meta = load(store(doc, "riga.md", "alice", settings).path).metadata
+    assert (meta["city"], meta["country"], meta["title"]) == ("Riga", "Latvia", "Climate City Contract (Riga)")
