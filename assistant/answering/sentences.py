@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -72,7 +72,6 @@ class Candidate:
     is_table: bool = False  # a table row, read with its column names
     on_place: bool = True  # about the city or country the question names (true when it names none)
     ends_at: int = -1  # the last position its text covers, when list items were appended to it
-    shown_for_context: bool = False  # not picked itself: shown beside a pick that needs it to be understood
     heading: str = ""  # the heading it stands under in its passage
 
 
@@ -285,8 +284,8 @@ def in_context(
     """The lead with what it needs to be read: the full sentence that follows it in its source (the answer's detail
     is most often there), or, for a list item or table row, the rows around it in its list; every pick that opens
     on "It", "They", "This" ... with the sentence it refers back to, placed before it, and every other pick with
-    the next sentence when that one refers back to it. Returns the lead's block and the other picks; what was not
-    picked itself is marked ``shown_for_context``."""
+    the next sentence when that one refers back to it, and every other list item that cannot stand alone after
+    its list's introduction (``with_intro``). Returns the lead's block and the other picks."""
     taken = _covered(picked)
 
     def beside(pick: Candidate, step: int, across_sections: bool = False) -> Candidate | None:
@@ -344,9 +343,27 @@ def in_context(
         c
         for pick in picked[1:]
         if (pick.source, pick.position) not in in_block | listed
-        for c in [*with_antecedent(pick)[:-1], *with_sequel(pick)]
+        for c in [*with_antecedent(pick)[:-1], *with_sequel(with_intro(pick, everything))]
     ]
-    chosen = {id(c) for c in picked}
-    for candidate in [*block, *rest]:
-        candidate.shown_for_context = id(candidate) not in chosen
     return block, rest
+
+
+def with_intro(item: Candidate, everything: list[Candidate]) -> Candidate:
+    """A list item that cannot stand alone (it opens in lower case: "a dedicated lending envelope of about €2
+    billion.") as read after the sentence that introduces its list: "The label opens doors to: … a dedicated
+    lending envelope of about €2 billion." A copy: the item itself is left as it was."""
+    if not item.is_item or not item.text[:1].islower():
+        return item
+    before = sorted(
+        (c for c in everything if c.source == item.source and c.position < item.position), key=lambda c: -c.position
+    )
+    skipped = 0
+    for candidate in before:
+        if candidate.ends_at >= 0:  # an introduction already shown with its items
+            break
+        if candidate.text.rstrip().endswith(":"):
+            return replace(item, text=f"{candidate.text.rstrip()}{' … ' if skipped else ' '}{item.text}")
+        if not candidate.is_item:
+            break
+        skipped += 1
+    return item

@@ -113,3 +113,15 @@ def test_an_item_already_listed_after_its_introduction_is_not_shown_again() -> N
     shown = [c.text for c in [*block, *rest]]
     assert sum("lending envelope" in text for text in shown) == 1
     assert any(text.startswith("The label opens doors to: the Capital Hub; a lending envelope") for text in shown)
+
+
+def test_a_list_item_that_cannot_stand_alone_is_shown_after_its_introduction() -> None:
+    results = [
+        passage(0, "Cities start from their plans. They meet their advisor first."),
+        passage(1, "The label opens doors to:\n\n- the Capital Hub;\n- advice;\n- a lending envelope of €2 billion."),
+    ]
+    everything = candidates(results)
+    item = next(c for c in everything if "lending envelope" in c.text)
+    _, rest = in_context([everything[0], item], everything)
+    assert [c.text for c in rest] == ["The label opens doors to: … a lending envelope of €2 billion."]
+    assert item.text == "a lending envelope of €2 billion."  # the candidate itself is left as it was
