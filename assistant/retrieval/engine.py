@@ -205,8 +205,11 @@ class SearchEngine:
         ids = [r.chunk_id for r in head]
         similarities = []
         for model in self.models:
+            lacking = [r for r in head if model not in r.signals]
+            if not lacking and not self.fusion.similarity_weight:
+                continue
             found = self.store.vectors(model, ids)
-            missing = [r for r in head if model not in r.signals and r.chunk_id in found]
+            missing = [r for r in lacking if r.chunk_id in found]
             if missing:
                 vector = self._query_vector(model, query, reading)
                 for result in missing:
