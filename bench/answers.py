@@ -116,7 +116,7 @@ def contracts_settings(questions: list[Question]) -> Settings:
     return settings
 
 
-def realdocs_settings(questions: list[Question]) -> Settings:
+def realdocs_settings() -> Settings:
     """One index (default settings) over every document of the development and test halves, as a user's library
     of their own plans would be: a question must find its document among the others."""
     return _library("eval-index", load_questions([DEV_QUESTIONS, TEST_QUESTIONS]))
@@ -143,7 +143,7 @@ def main() -> None:
     args = parser.parse_args()
     if REALDOCS.is_dir():
         dev, test = load_questions([DEV_QUESTIONS]), load_questions([TEST_QUESTIONS])
-        real = Assistant(realdocs_settings(dev + test))
+        real = Assistant(realdocs_settings())
         if not args.skip_test:
             print_table("Real documents, test half (held out; eval/test)", evaluate(real, test, args.failures))
         print_table("Real documents, development half (eval/dev)", evaluate(real, dev, args.failures))

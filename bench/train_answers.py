@@ -155,9 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     dev = load_questions([DEV_QUESTIONS])
     gold = load_questions(sorted(GOLD.glob("*-a.jsonl")))
-    examples = read_questions(Assistant(realdocs_settings(dev)), dev) + read_questions(
-        Assistant(corpus_settings()), gold
-    )
+    examples = read_questions(Assistant(realdocs_settings()), dev) + read_questions(Assistant(corpus_settings()), gold)
     scored = [e for e in examples if e.read is not None]
     rows = np.vstack([e.read[3] for e in scored])
     labels = np.concatenate([e.labels for e in scored])
