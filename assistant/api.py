@@ -16,6 +16,7 @@ from assistant.answering.modes import render, render_abstention
 from assistant.answering.relevance import Evidence, assess, english_terms, load_calibration, unseen_names
 from assistant.answering.replies import Reply, cite_in_order
 from assistant.answering.sentences import Candidate
+from assistant.answering.steps import guide_steps, step_picks
 from assistant.answering.suggestions import suggest
 from assistant.answering.verify import Refusal, verify
 from assistant.core import offline  # noqa: F401
@@ -187,6 +188,9 @@ class Assistant:
         composed_at = time.perf_counter()
         composition = self.compose(grounds, mode)
         judgement = composition.judgement
+        if mode == Mode.START and judgement.answerable and asks_how(standalone):
+            composition, passages = self._as_steps(composition, passages)
+            base.sources = passages
         if self.llm is not None and judgement.answerable:
             final = None
             for reply in self.llm.stream(base, passages):
@@ -208,6 +212,19 @@ class Assistant:
         """The extractive engine's picks for the grounds and the answer model's judgement of them."""
         composer, facts = self.composer_for(grounds, load_answer_model())
         return composer.compose(facts, grounds.passages, mode, grounds.evidence, grounds.unseen)
+
+    def _as_steps(
+        self, composition: Composition, passages: list[SearchResult]
+    ) -> tuple[Composition, list[SearchResult]]:
+        """A way forward read from a guide written as numbered steps, when the best passage is in one: its steps
+        in order, each cited (the passages gain the steps that did not rank). Otherwise the composer's picks."""
+        steps = guide_steps(passages[0], self.engine.document)
+        if not steps:
+            return composition, passages
+        ranked = {result.chunk_id for result in passages}
+        unranked = {step.passage.chunk_id: step.passage for step in steps if step.passage.chunk_id not in ranked}
+        passages = passages + list(unranked.values())
+        return Composition(step_picks(steps, passages), composition.judgement, len(steps)), passages
 
     def composer_for(self, grounds: Grounds, model: AnswerModel) -> tuple[Composer, QuestionFacts]:
         """The composer for the grounds' embedding model (with its calibrated sentence-similarity range) and the

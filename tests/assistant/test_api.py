@@ -323,3 +323,18 @@ def test_a_city_s_target_is_answered_from_its_case_study_whatever_sentence_names
     reply = assistant.ask("What is Espoo's emission reduction target?")
     assert not reply.abstained and "80%" in reply.answer  # not "Espoo guides a discussion group ..."
     assert_grounded(reply)
+
+
+def test_a_city_asking_how_to_start_gets_the_getting_started_guide_s_steps_in_order(assistant: Assistant) -> None:
+    reply = assistant.ask("How do we start as a Mission City?", mode="start")
+    steps = [line.split(". ", 1)[1] for line in reply.answer.splitlines() if line[:1].isdigit()]
+    assert [step.split(":")[0] for step in steps] == [
+        "Meet your city advisor",
+        "Set up in the NetZeroCities Portal",
+        "Start from the plans you already have",
+        "Write the three parts of the Climate City Contract",
+        "Submit and go through review",
+        "Receive the EU Mission Label",
+        "Move into implementation",
+    ]
+    assert_grounded(reply)

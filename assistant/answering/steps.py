@@ -1,0 +1,77 @@
+"""A guide's numbered steps in their order, for a question that asks how to start: "How do we start as a Mission
+City?" is answered by the guide's Step 1 to Step 7, not by whichever sentences say "start" (the launch date of the
+programme was step 5 of that reply before)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from assistant.answering.sentences import Candidate, clean_sentence
+from assistant.core.schema import SearchResult
+from assistant.core.text import split_sentences
+from assistant.query.cues import cue_at
+
+MIN_STEPS = 3  # fewer numbered sections are not a path to follow
+MAX_STEPS = 8
+
+
+@dataclass(frozen=True)
+class Step:
+    """One numbered step of a guide: its number, its name, the text under its heading and the passage holding it."""
+
+    number: int
+    name: str
+    body: str
+    passage: SearchResult
+
+    @property
+    def sentence(self) -> str:
+        """The step as one line of a reply: its name and the first sentence under it ("Meet your city advisor:
+        NetZeroCities (NZC) assigns each Mission City a city advisor."); a sentence opening a list keeps its items."""
+        sentences = [clean_sentence(s) for s in split_sentences(self.body)]
+        first = sentences[0] if sentences else ""
+        if first.endswith(":"):
+            first = f"{first} {'; '.join(s.rstrip('.;') for s in sentences[1:4])}."
+        return f"{self.name}: {first}" if first else f"{self.name}."
+
+
+def step_number(heading: str) -> int | None:
+    """The number a heading gives its step ("Step 1: Meet your city advisor" → 1, "Étape 2 – Le portail" → 2)."""
+    if cue_at("step_heading", heading) != 0:
+        return None
+    _, _, rest = heading.partition(" ")
+    number = rest.split(" ")[0].rstrip(".:)–-") if rest else ""
+    return int(number) if number.isdigit() else None
+
+
+def steps_in(passage: SearchResult) -> list[Step]:
+    """The numbered steps whose headings stand in ``passage`` (a passage may hold several short sections)."""
+    steps: list[Step] = []
+    heading, body = "", []
+    for line in [*passage.text.splitlines(), "#"]:
+        if not line.lstrip().startswith("#"):
+            body.append(line)
+            continue
+        number = step_number(heading)
+        if number is not None:
+            name = heading.partition(":")[2].strip() or heading
+            steps.append(Step(number, name, "\n".join(body).strip(), passage))
+        heading, body = line.lstrip("# ").strip(), []
+    return steps
+
+
+def guide_steps(top: SearchResult, document: Callable[[str], list[SearchResult]]) -> list[Step]:
+    """The numbered steps of ``top``'s document in step order, when it is written as at least ``MIN_STEPS`` of
+    them; else none."""
+    steps: dict[int, Step] = {}
+    for passage in document(top.doc_id):
+        for step in steps_in(passage):
+            steps.setdefault(step.number, step)
+    return [steps[n] for n in sorted(steps)][:MAX_STEPS] if len(steps) >= MIN_STEPS else []
+
+
+def step_picks(steps: list[Step], passages: list[SearchResult]) -> list[Candidate]:
+    """One pick per step, citing its passage in ``passages`` (which must hold every step's passage)."""
+    at = {result.chunk_id: i for i, result in enumerate(passages)}
+    return [Candidate(step.sentence, at[step.passage.chunk_id], 0, is_item=True) for step in steps]
