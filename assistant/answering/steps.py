@@ -62,8 +62,10 @@ def steps_in(passage: SearchResult) -> list[Step]:
 
 
 def guide_steps(top: SearchResult, document: Callable[[str], list[SearchResult]]) -> list[Step]:
-    """The numbered steps of ``top``'s document in step order, when it is written as at least ``MIN_STEPS`` of
-    them; else none."""
+    """The numbered steps of ``top``'s document in step order, when ``top`` holds one of them and the document is
+    written as at least ``MIN_STEPS``; else none (and the document is not read)."""
+    if not steps_in(top):
+        return []
     steps: dict[int, Step] = {}
     for passage in document(top.doc_id):
         for step in steps_in(passage):

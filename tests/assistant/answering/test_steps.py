@@ -39,5 +39,7 @@ def test_a_guide_s_steps_come_in_step_order_each_as_its_name_and_first_sentence(
     ]
 
 
-def test_a_document_with_fewer_than_three_steps_is_no_guide() -> None:
+def test_a_document_with_fewer_than_three_steps_is_no_guide_nor_is_one_whose_best_passage_is_no_step() -> None:
     assert guide_steps(GUIDE[1], lambda doc_id: GUIDE[:2]) == []
+    introduction = passage("guide", 3, "## Who this page is for\n\nNew cities.")
+    assert guide_steps(introduction, lambda doc_id: [*GUIDE, introduction]) == []
