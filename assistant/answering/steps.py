@@ -13,7 +13,7 @@ from assistant.core.text import split_sentences
 from assistant.query.cues import cue_at
 
 MIN_STEPS = 3  # fewer numbered sections are not a path to follow
-MAX_STEPS = 8
+MAX_STEPS = 8  # a longer guide is shown up to its eighth step: a reply, not the whole document
 
 
 @dataclass(frozen=True)
