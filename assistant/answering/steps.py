@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from assistant.answering.sentences import Candidate, clean_sentence
 from assistant.core.schema import SearchResult
-from assistant.core.text import split_sentences
+from assistant.core.text import is_list_item, split_sentences
 from assistant.query.cues import cue_at
 
 MIN_STEPS = 3  # fewer numbered sections are not a path to follow
 MAX_STEPS = 8  # a longer guide is shown up to its eighth step: a reply, not the whole document
+MAX_ITEMS = 3  # the items of a step's list shown on its line
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,19 @@ class Step:
     @property
     def sentence(self) -> str:
         """The step as one line of a reply: its name and the first sentence under it ("Meet your city advisor:
-        NetZeroCities (NZC) assigns each Mission City a city advisor."); a sentence opening a list keeps its items."""
-        sentences = [clean_sentence(s) for s in split_sentences(self.body)]
-        first = sentences[0] if sentences else ""
+        NetZeroCities (NZC) assigns each Mission City a city advisor."); a sentence opening a list keeps the list's
+        first items, and a step written as a list is its items ("Write the three parts …: Commitments …; …")."""
+        sentences = split_sentences(self.body)
+        if not sentences:
+            return f"{self.name}."
+        items = [clean_sentence(s).rstrip(".;") for s in sentences if is_list_item(s)][:MAX_ITEMS]
+        if is_list_item(sentences[0]):
+            return f"{self.name}: {'; '.join(items)}."
+        first = clean_sentence(sentences[0])
         if first.endswith(":"):
-            first = f"{first} {'; '.join(s.rstrip('.;') for s in sentences[1:4])}."
-        return f"{self.name}: {first}" if first else f"{self.name}."
+            shown = items or [clean_sentence(s).rstrip(".;") for s in sentences[1 : 1 + MAX_ITEMS]]
+            first = f"{first} {'; '.join(shown)}."
+        return f"{self.name}: {first}"
 
 
 def step_number(heading: str) -> int | None:

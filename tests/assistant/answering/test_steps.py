@@ -14,6 +14,7 @@ GUIDE = [
     passage("guide", 0, "## Who this page is for\n\nNew cities.\n\n## Step 1: Meet your advisor\n\nAn advisor calls."),
     passage("guide", 1, "## Step 3: Submit\n\nCities submit through the Portal."),
     passage("guide", 2, "## Step 2: Open the Portal\n\nThe Portal holds templates:\n\n- a pack;\n- a course."),
+    passage("guide", 4, "## Step 4: Write the parts\n\n1. **Aims** – the goals. Agreed.\n2. **Plan** – the actions."),
 ]
 
 
@@ -36,6 +37,7 @@ def test_a_guide_s_steps_come_in_step_order_each_as_its_name_and_first_sentence(
         "Meet your advisor: An advisor calls.",
         "Open the Portal: The Portal holds templates: a pack; a course.",
         "Submit: Cities submit through the Portal.",
+        "Write the parts: Aims – the goals; Plan – the actions.",
     ]
 
 
