@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.core import offline  # noqa: F401
 from assistant.core.config import Settings, load_settings
-from assistant.core.schema import Mode, location
+from assistant.core.schema import Mode
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -150,7 +150,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if reply.citations and args.mode != Mode.DRAFT:  # a draft carries its own Sources list
             print("\nSources:")
             for c in reply.citations:
-                where = location(c.page, c.section)
+                where = c.location
                 print(f"[{c.n}] {c.title}{f' ({where})' if where else ''}, {c.date or 'undated'}: {c.source}")
     return EXIT_OK
 

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from assistant.answering.replies import Citation
-from assistant.core.schema import Mode, location, shown_source, upload_label
+from assistant.core.schema import Mode, shown_source, upload_label
 
 SIGN_OFF = "Kind regards,\n[Your name]\n[Your team]"
 # A draft leads into the sources' words instead of opening on the first of them ("Grant sizes: ...").
@@ -27,7 +27,7 @@ def sources_list(citations: list[Citation]) -> str:
     """The numbered Sources list that closes a draft, and that other shells (the OpenAI-compatible API) append."""
     lines = []
     for c in citations:
-        where = f", {location(c.page, c.section)}" if c.page or c.section else ""
+        where = f", {c.location}" if c.location else ""
         label = upload_label(c.result.chunk.metadata)
         marked = f" [{label}]" if label else ""
         lines.append(f"[{c.n}] {c.title}{marked}{where} ({c.date or 'undated'}): {shown_source(c.source)}")

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.core.schema import SearchResult
+from assistant.core.schema import SearchResult, location
+from assistant.core.text import words
+
+_OPENING_WORDS = 4  # a cited sentence is found in its passage by its first words
 
 
 @dataclass
@@ -20,14 +23,40 @@ class Citation:
         data = self.result.to_dict()
         data.pop("rank", None)
         data.pop("score", None)
-        return {"n": self.n, **data, "cited_sentences": list(self.sentences)}
+        return {"n": self.n, **data, "section": self.section, "cited_sentences": list(self.sentences)}
 
     title = property(lambda self: self.result.title)
     source = property(lambda self: self.result.source)
     page = property(lambda self: self.result.page)
-    section = property(lambda self: self.result.section)
     date = property(lambda self: self.result.date)
     text = property(lambda self: self.result.text)
+
+    @property
+    def section(self) -> str | None:
+        """The heading its first cited sentence stands under: a passage often holds several short sections (145
+        of the shipped corpus's 337), and the passage's own section is only the first of them."""
+        own = heading_over(self.result.text, self.sentences[0]) if self.sentences else ""
+        return own or self.result.section
+
+    @property
+    def location(self) -> str:
+        """Page or section, as the citation shows it."""
+        return location(self.page, self.section)
+
+
+def heading_over(text: str, sentence: str) -> str:
+    """The heading ``sentence`` stands under in a passage's ``text`` (the heading itself when the sentence opens
+    with its words, as a step's name does); empty when no heading comes before it or it is not found."""
+    opening = " ".join(words(sentence)[:_OPENING_WORDS])
+    heading = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        found = bool(opening) and f" {opening} " in f" {' '.join(words(stripped))} "
+        if stripped.startswith("#"):
+            heading = stripped.lstrip("# ").strip()
+        if found:
+            return heading
+    return ""
 
 
 @dataclass

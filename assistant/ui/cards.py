@@ -18,11 +18,12 @@ EMPTY = (
 )
 
 
-def facts(result: SearchResult) -> list[str]:
-    """What a source is, on its card and in exports: type, city and country, date, page or section."""
+def facts(result: SearchResult, where: str | None = None) -> list[str]:
+    """What a source is, on its card and in exports: type, city and country, date, page or section (``where``: a
+    citation's, the heading over the sentence it cites)."""
     meta = result.chunk.metadata
     place = ", ".join(str(meta[k]) for k in ("city", "country") if meta.get(k))
-    where = result.location
+    where = result.location if where is None else where
     shown = (str(meta.get("doc_type") or "document"), place, str(result.date or "undated"), where)
     return [fact for fact in shown if fact]
 
@@ -46,13 +47,13 @@ def _badge(result: SearchResult) -> str:
     return ' <span class="nz-unreviewed">unreviewed upload</span>'
 
 
-def card_html(result: SearchResult, element_id: str, label: str, sentences: list[str]) -> str:
+def card_html(result: SearchResult, element_id: str, label: str, sentences: list[str], where: str | None = None) -> str:
     """One source card: label, title, facts (type, place, date, page or section), origin, passage."""
     return (
         f'<div class="nz-card" id="{html.escape(element_id, quote=True)}">'
         f'<div class="nz-card-head"><span class="nz-n">{html.escape(label)}</span> '
         f'<span class="nz-title">{html.escape(result.title)}</span>{_badge(result)}</div>'
-        f'<div class="nz-facts">{html.escape(" · ".join(facts(result)))}</div>'
+        f'<div class="nz-facts">{html.escape(" · ".join(facts(result, where)))}</div>'
         f'<div class="nz-origin">{_origin(result)}</div>'
         f'<div class="nz-passage">{highlight_markdown(result.text, sentences)}</div></div>'
     )
@@ -62,7 +63,7 @@ def _turn_cards(index: int, turn: Turn) -> str:
     reply = turn.reply
     if reply is None:
         return ""
-    parts = [card_html(c.result, card_id(index, c.n), f"[{c.n}]", c.sentences) for c in reply.citations]
+    parts = [card_html(c.result, card_id(index, c.n), f"[{c.n}]", c.sentences, c.location) for c in reply.citations]
     if reply.abstained:
         parts.append('<p class="nz-hint">No passage covered this question well enough to answer it.</p>')
     cited = {c.result.chunk_id for c in reply.citations}

@@ -41,7 +41,7 @@ def _citation_markdown(citation: Citation) -> str:
     origin = f"<{citation.source}>" if web else f"`{shown_source(citation.source)}`"
     quotes = "".join(f"\n   > {sentence}" for sentence in citation.sentences)
     label = upload_label(citation.result.chunk.metadata)
-    shown = " · ".join([*facts(citation.result), *([label] if label else [])])
+    shown = " · ".join([*facts(citation.result, citation.location), *([label] if label else [])])
     return f"{citation.n}. **{citation.title}** — {shown}  \n   {origin}{quotes}"
 
 
