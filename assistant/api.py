@@ -188,7 +188,7 @@ class Assistant:
         composed_at = time.perf_counter()
         composition = self.compose(grounds, mode)
         judgement = composition.judgement
-        if mode == Mode.START and judgement.answerable and asks_how(standalone):
+        if judgement.answerable and asks_how(standalone):
             composition, passages = self._as_steps(composition, passages)
             base.sources = passages
         if self.llm is not None and judgement.answerable:
@@ -224,7 +224,7 @@ class Assistant:
         ranked = {result.chunk_id for result in passages}
         unranked = {step.passage.chunk_id: step.passage for step in steps if step.passage.chunk_id not in ranked}
         passages = passages + list(unranked.values())
-        return Composition(step_picks(steps, passages), composition.judgement, len(steps)), passages
+        return Composition(step_picks(steps, passages), composition.judgement), passages
 
     def composer_for(self, grounds: Grounds, model: AnswerModel) -> tuple[Composer, QuestionFacts]:
         """The composer for the grounds' embedding model (with its calibrated sentence-similarity range) and the

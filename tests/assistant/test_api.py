@@ -325,10 +325,13 @@ def test_a_city_s_target_is_answered_from_its_case_study_whatever_sentence_names
     assert_grounded(reply)
 
 
-def test_a_city_asking_how_to_start_gets_the_getting_started_guide_s_steps_in_order(assistant: Assistant) -> None:
-    reply = assistant.ask("How do we start as a Mission City?", mode="start")
-    steps = [line.split(". ", 1)[1] for line in reply.answer.splitlines() if line[:1].isdigit()]
-    assert [step.split(":")[0] for step in steps] == [
+@pytest.mark.parametrize("mode", ["start", "explore"])
+def test_a_city_asking_how_to_start_gets_the_getting_started_guide_s_steps_in_order(
+    assistant: Assistant, mode: str
+) -> None:
+    reply = assistant.ask("How do we start as a Mission City?", mode=mode)
+    cited_lines = [line for line in answer_body(reply).splitlines() if "[" in line]
+    assert [line.split(":")[0] for line in cited_lines] == [
         "Meet your city advisor",
         "Set up in the NetZeroCities Portal",
         "Start from the plans you already have",
