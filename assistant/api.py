@@ -216,8 +216,8 @@ class Assistant:
     def _as_steps(
         self, composition: Composition, passages: list[SearchResult]
     ) -> tuple[Composition, list[SearchResult]]:
-        """A way forward read from a guide written as numbered steps, when the best passage is in one: its steps
-        in order, each cited (the passages gain the steps that did not rank). Otherwise the composer's picks."""
+        """A way forward read from a guide written as numbered steps, when the best passage is one of its steps: the
+        steps in order, each cited (the passages gain the steps that did not rank). Otherwise the composer's picks."""
         steps = guide_steps(passages[0], self.engine.document)
         if not steps:
             return composition, passages
