@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.core.schema import SearchResult, location
-from assistant.core.text import words
+from assistant.core.text import headed_blocks, words
 
 _OPENING_WORDS = 4  # a cited sentence is found in its passage by its first words
 
@@ -48,14 +48,11 @@ def heading_over(text: str, sentence: str) -> str:
     """The heading ``sentence`` stands under in a passage's ``text`` (the heading itself when the sentence opens
     with its words, as a step's name does); empty when no heading comes before it or it is not found."""
     opening = " ".join(words(sentence)[:_OPENING_WORDS])
-    heading = ""
-    for line in text.splitlines():
-        stripped = line.strip()
-        found = bool(opening) and f" {opening} " in f" {' '.join(words(stripped))} "
-        if stripped.startswith("#"):
-            heading = stripped.lstrip("# ").strip()
-        if found:
-            return heading
+    if not opening:
+        return ""
+    for heading, lines in headed_blocks(text):
+        if any(f" {opening} " in f" {' '.join(words(line))} " for line in [heading, *lines]):
+            return heading.lstrip("# ").strip()
     return ""
 
 

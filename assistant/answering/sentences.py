@@ -98,7 +98,7 @@ def _usable(sentence: str) -> bool:
 
 # A numbered step heading, in the six languages: "## Step 1: Meet your city advisor", "## 2. Register on the Portal"
 _STEP_HEADING = re.compile(
-    r"^#+\s*(?:step|phase|stage|[ée]tape|schritt|paso|fase|passo|krok|etap)\s*\d+\s*[:.–—-]"
+    r"^#+\s*(?:step|phase|stage|[ée]tape|schritt|paso|fase|passo|krok|etap)\s*(\d+)\s*[:.–—-]"
     r"\s*(.+)$|^#+\s*\d+[.)]\s+(.+)$",
     re.I,
 )
@@ -153,8 +153,15 @@ def _step_heading(heading: str) -> str | None:
     """The action of a numbered step heading ("## Step 1: Meet your city advisor" → "Meet your city advisor"): a
     guide whose steps are its sections."""
     match = _STEP_HEADING.match(heading)
-    action = (match.group(1) or match.group(2)).strip() if match else ""
+    action = (match.group(2) or match.group(3)).strip() if match else ""
     return action or None
+
+
+def worded_step(heading: str) -> tuple[int, str] | None:
+    """(number, action) of a heading that names itself a step ("## Step 1: Meet your city advisor" → 1, "Meet your
+    city advisor"); a bare "## 2. …" is not one here, since document sections are numbered the same way."""
+    match = _STEP_HEADING.match(heading)
+    return (int(match.group(1)), match.group(2).strip()) if match and match.group(1) else None
 
 
 def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, bool]]:

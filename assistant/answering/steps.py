@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.answering.sentences import Candidate, clean_sentence
+from assistant.answering.sentences import Candidate, clean_sentence, worded_step
 from assistant.core.schema import SearchResult
-from assistant.core.text import is_list_item, split_sentences
-from assistant.query.cues import cue_at
+from assistant.core.text import headed_blocks, is_list_item, split_sentences
 
 MIN_STEPS = 3  # fewer numbered sections are not a path to follow
 MAX_STEPS = 8  # a longer guide is shown up to its eighth step: a reply, not the whole document
@@ -46,26 +45,17 @@ class Step:
 
 def step_number(heading: str) -> int | None:
     """The number a heading gives its step ("Step 1: Meet your city advisor" → 1, "Étape 2 – Le portail" → 2)."""
-    if cue_at("step_heading", heading) != 0:
-        return None
-    _, _, rest = heading.partition(" ")
-    number = rest.split(" ")[0].rstrip(".:)–-") if rest else ""
-    return int(number) if number.isdigit() else None
+    step = worded_step(f"# {heading}")
+    return step[0] if step else None
 
 
 def steps_in(passage: SearchResult) -> list[Step]:
     """The numbered steps whose headings stand in ``passage`` (a passage may hold several short sections)."""
-    steps: list[Step] = []
-    heading, body = "", []
-    for line in [*passage.text.splitlines(), "#"]:
-        if not line.lstrip().startswith("#"):
-            body.append(line)
-            continue
-        number = step_number(heading)
-        if number is not None:
-            name = heading.partition(":")[2].strip() or heading
-            steps.append(Step(number, name, "\n".join(body).strip(), passage))
-        heading, body = line.lstrip("# ").strip(), []
+    steps = []
+    for heading, lines in headed_blocks(passage.text):
+        step = worded_step(heading)
+        if step is not None:
+            steps.append(Step(step[0], step[1], "\n".join(lines).strip(), passage))
     return steps
 
 

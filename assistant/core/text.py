@@ -203,6 +203,18 @@ def question_terms(question: str) -> list[str]:
     return [term for term in analyse(question) if term not in _FILLER_TERMS]
 
 
+def headed_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """A passage's lines grouped under the heading line over them ("## Step 1: …"), in order; the lines before its
+    first heading come under an empty heading."""
+    blocks: list[tuple[str, list[str]]] = [("", [])]
+    for line in text.splitlines():
+        if line.lstrip().startswith("#"):
+            blocks.append((line.strip(), []))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 
