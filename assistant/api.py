@@ -103,6 +103,7 @@ class Assistant:
         foreign = query_language(query) != "en"
         model = model or self.evidence_model(query)
         places = named_places(query)
+        results = self.about_places(query, places, results, search_filter or SearchFilter())
         group = asker_group(question)
         focused = [r for r in results if all(mentions(r, p) for p in places) and written_for(r, group)]
         translate = self._translation() if foreign else None
@@ -111,6 +112,21 @@ class Assistant:
         names = capitalised_names(query)
         unseen = len(unseen_names(query, self.engine.bm25)) / max(len(names), 1) if not foreign else 0.0
         return Grounds(results, focused, model, foreign, evidence, query, min(1.0, unseen))
+
+    def about_places(
+        self, query: str, places: list[str], results: list[SearchResult], search_filter: SearchFilter
+    ) -> list[SearchResult]:
+        """The passages of the documents about the cities a question names, searched again among those documents
+        when none of the passages found is about any of them: a question on Riga asked in German matched the Dutch
+        pages of another city's contract, and Riga's own contract, which answers it, was never read."""
+        lexical = self.engine.bm25
+        if not places or search_filter.city or lexical is None or any(mentions(r, p) for r in results for p in places):
+            return results
+        held = set(places) & set(lexical.fields.get("city", ()))
+        if not held:
+            return results
+        narrowed = replace(search_filter, city=tuple(sorted(held)))
+        return self.engine.search(query, k=CONTEXT_PASSAGES, search_filter=narrowed) or results
 
     def searched_as(self, question: str) -> str:
         """The question without the asker's own city or country ("we are a town in Portugal", "I work for the city

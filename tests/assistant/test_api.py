@@ -341,3 +341,30 @@ def test_a_city_asking_how_to_start_gets_the_getting_started_guide_s_steps_in_or
         "Move into implementation",
     ]
     assert_grounded(reply)
+
+
+def test_a_question_naming_a_city_is_searched_again_in_that_city_s_documents_when_nothing_found_is_about_it(
+    settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "incoming"
+    write_md(
+        folder, "riga", "Climate City Contract", "Investments of at least EUR 2.8 billion are expected.", city="Riga"
+    )
+    write_md(
+        folder,
+        "eindhoven",
+        "Climate City Contract",
+        "De verwachte investeringen voor klimaatneutraliteit zijn groot.",
+        city="Eindhoven & Helmond",
+    )
+    assert not sync([folder], settings).failed
+    assistant = Assistant(settings)
+    question = "Riga: Wie hoch werden die erwarteten Investitionen mindestens geschätzt?"
+    elsewhere = assistant.search(question, k=3, search_filter=SearchFilter(city=("Eindhoven & Helmond",)))
+    assert elsewhere and not any(mentions(r, "Riga") for r in elsewhere)
+    found = assistant.about_places(question, ["Riga"], elsewhere, SearchFilter())
+    assert found and {r.chunk.metadata.get("city") for r in found} == {"Riga"}
+    assert "2.8 billion" in found[0].text
+    # passages about the city are kept as found, and a city no document is about changes nothing
+    assert assistant.about_places(question, ["Riga"], found[:1], SearchFilter()) == found[:1]
+    assert assistant.about_places("Kalmar: Investitionen?", ["Kalmar"], elsewhere, SearchFilter()) == elsewhere
