@@ -253,7 +253,7 @@ class Assistant:
         reading = self.engine.reading(grounds.query) if english_model else ""
         params = self.calibration[embedding_model]
         facts = QuestionFacts.of(grounds.query, self.engine.bm25, grounds.foreign, translate, reading)
-        embedder = get_embedder(embedding_model, self.settings.threads)
+        embedder = get_embedder(embedding_model, self.settings.threads, self.settings.precision)
         range_ = (params["sentence_lo"], params["sentence_hi"])
         return Composer(embedder, model, range_, params["duplicate_at"]), facts
 
@@ -289,7 +289,7 @@ class Assistant:
         vocabulary = self.engine.vocabulary()
         if not vocabulary:
             return None
-        embedder = get_embedder(VOCABULARY_MODEL, self.settings.threads)
+        embedder = get_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision)
         return lambda term: vocabulary.translate(term, embedder)
 
     def _abstain(

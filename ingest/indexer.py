@@ -283,7 +283,7 @@ class Indexer:
             missing = [i for i, h in enumerate(hashes) if h not in reusable]
             vectors = np.zeros((len(chunks), EMBEDDING_DIMS[model]), dtype=np.float32)
             if missing:
-                fresh = indexing_embedder(model, self.settings.threads).embed_documents(
+                fresh = indexing_embedder(model, self.settings.threads, self.settings.precision).embed_documents(
                     [chunks[i].embedding_text() for i in missing]
                 )
                 vectors[missing] = fresh
@@ -346,7 +346,9 @@ class Indexer:
             else (text for _, text, _ in self._published_rows(self.models[0], manifest))
         )
         base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
-        grown = base.extended(texts, indexing_embedder(VOCABULARY_MODEL, self.settings.threads))
+        grown = base.extended(
+            texts, indexing_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision)
+        )
         if grown is not loaded:
             grown.save(folder)
 

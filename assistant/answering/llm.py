@@ -148,7 +148,9 @@ class LLMEngine:
         if REFUSAL.lower() in text.lower():
             return self._fallback(base, "the language model found no answer in the passages")
         started = time.perf_counter()
-        report = check_answer(text, [p.text for p in passages], get_embedder("minilm", self.settings.threads))
+        report = check_answer(
+            text, [p.text for p in passages], get_embedder("minilm", self.settings.threads, self.settings.precision)
+        )
         if not report.claims:
             removed = report.describe() or ("it wrote no sentence" if text.strip() else "it wrote nothing")
             return self._fallback(base, f"nothing the language model wrote passed the citation checks ({removed})")

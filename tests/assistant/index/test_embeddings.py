@@ -1,12 +1,19 @@
 """The bundled embedding models: sentence vectors are cut to the head of a very long "sentence", passages are not;
-a question's vector is computed once."""
+a question's vector is computed once; MiniLM in bfloat16 gives float32's vectors."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from assistant.index.embeddings import CHARS_PER_TOKEN, E5_TOKENS, SENTENCE_TOKENS, cut_to_limit, get_embedder
+from assistant.index.embeddings import (
+    CHARS_PER_TOKEN,
+    E5_TOKENS,
+    SENTENCE_TOKENS,
+    cut_to_limit,
+    get_embedder,
+    runs_in_bfloat16,
+)
 
 
 def test_minilm_sentence_vectors_read_the_head_of_a_long_row_and_leave_passages_whole() -> None:
@@ -31,6 +38,21 @@ def test_a_question_is_embedded_once_and_its_cached_vector_cannot_be_changed() -
     assert np.allclose(first, minilm.embed_documents([question])[0], atol=1e-6)
     with pytest.raises(ValueError):
         first *= 2  # a caller that scaled it in place would change every later answer
+
+
+def test_minilm_in_bfloat16_gives_float32_s_vectors_and_an_unknown_precision_is_refused() -> None:
+    texts = [
+        "Total emissions in the base year were 238,832 tonnes of CO2 equivalent across all sectors.",
+        "The city advisor meets the Transition Team in the first month.",
+        "Wie hoch sind die Investitionen?",
+    ]
+    full = get_embedder("minilm", 2, "float32").embed_sentences(texts)
+    half = get_embedder("minilm", 2, "bfloat16").embed_sentences(texts)
+    assert half.dtype == np.float32 and np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
+    assert float((full * half).sum(axis=1).min()) > 0.999
+    assert runs_in_bfloat16("float32") is False and runs_in_bfloat16("bfloat16") is True
+    with pytest.raises(ValueError, match="precision 'half'"):
+        runs_in_bfloat16("half")
 
 
 def test_e5_sentence_vectors_are_its_passage_vectors() -> None:
