@@ -12,6 +12,9 @@ sentence is positive when it holds one of the question's expected facts, with th
    lowest cut-off whose balanced accuracy (answering answerable questions, declining unanswerable ones), out of fold
    too and averaged over 20 random deals of documents to folds, is within one unanswerable question of the best.
 
+MiniLM runs in float32 here whatever the CPU (``NETZERO_PRECISION``): in bfloat16 the features move by about 1e-4,
+and the fit's choices (its cut-off among them) moved with them, so a refit would depend on the machine.
+
     .venv/bin/python bench/train_answers.py            # fit and write the model
     .venv/bin/python bench/train_answers.py --dry-run  # fit and print, write nothing
 """
@@ -19,6 +22,7 @@ sentence is positive when it holds one of the question's expected facts, with th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ["NETZERO_PRECISION"] = "float32"  # the same features, and so the same model, on any CPU (see above)
 
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
