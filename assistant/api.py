@@ -232,9 +232,16 @@ class Assistant:
     def _as_steps(
         self, composition: Composition, passages: list[SearchResult]
     ) -> tuple[Composition, list[SearchResult]]:
-        """A way forward read from a guide written as numbered steps, when the best passage is one of its steps: the
-        steps in order, each cited (the passages gain the steps that did not rank). Otherwise the composer's picks."""
-        steps = guide_steps(passages[0], self.engine.document)
+        """A way forward read from a guide written as numbered steps, when one of the composer's picks is one of its
+        steps: the steps in order, each cited (the passages gain the steps that did not rank). Otherwise the picks."""
+        steps = next(
+            (
+                found
+                for pick in composition.picks
+                if (found := guide_steps(passages[pick.source], self.engine.document))
+            ),
+            [],
+        )
         if not steps:
             return composition, passages
         ranked = {result.chunk_id for result in passages}

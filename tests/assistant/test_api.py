@@ -343,6 +343,25 @@ def test_a_city_asking_how_to_start_gets_the_getting_started_guide_s_steps_in_or
     assert_grounded(reply)
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["We are a new Mission City - how do we get started?", "Comment commencer en tant que ville de la Mission ?"],
+)
+def test_the_steps_answer_a_way_forward_asked_otherwise_when_the_composer_picks_one_of_them(
+    assistant: Assistant, question: str
+) -> None:
+    """Neither question's best passage is a step (the selection page ranks first for one, the Covenant of Mayors'
+    history for the other), but a step is among the sentences picked to answer it."""
+    reply = assistant.ask(question)
+    cited_lines = [line for line in answer_body(reply).splitlines() if "[" in line]
+    assert [line.split(":")[0].lstrip("- ") for line in cited_lines[:3]] == [
+        "Meet your city advisor",
+        "Set up in the NetZeroCities Portal",
+        "Start from the plans you already have",
+    ]
+    assert_grounded(reply)
+
+
 def test_a_question_naming_a_city_is_searched_again_in_that_city_s_documents_when_nothing_found_is_about_it(
     settings: Settings, tmp_path: Path
 ) -> None:
