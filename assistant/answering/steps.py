@@ -59,13 +59,13 @@ def steps_in(passage: SearchResult) -> list[Step]:
     return steps
 
 
-def guide_steps(top: SearchResult, document: Callable[[str], list[SearchResult]]) -> list[Step]:
-    """The numbered steps of ``top``'s document in step order, when ``top`` holds one of them and the document is
-    written as at least ``MIN_STEPS``; else none (and the document is not read)."""
-    if not steps_in(top):
+def guide_steps(found: SearchResult, document: Callable[[str], list[SearchResult]]) -> list[Step]:
+    """The numbered steps of ``found``'s document in step order, when ``found`` holds one of them and the document
+    is written as at least ``MIN_STEPS``; else none (and the document is not read)."""
+    if not steps_in(found):
         return []
     steps: dict[int, Step] = {}
-    for passage in document(top.doc_id):
+    for passage in document(found.doc_id):
         for step in steps_in(passage):
             steps.setdefault(step.number, step)
     return [steps[n] for n in sorted(steps)][:MAX_STEPS] if len(steps) >= MIN_STEPS else []
