@@ -73,6 +73,11 @@ class Candidate:
     on_place: bool = True  # about the city or country the question names (true when it names none)
     ends_at: int = -1  # the last position its text covers, when list items were appended to it
     heading: str = ""  # the heading it stands under in its passage
+    list_at: int = -1  # where the list it introduces starts, when a paragraph stands between them (a heading's)
+
+    def items_shown(self) -> range:
+        """The positions of the list items appended to it (empty when none were)."""
+        return range(self.list_at if self.list_at >= 0 else self.position + 1, self.ends_at + 1)
 
 
 def clean_sentence(sentence: str) -> str:
@@ -164,13 +169,27 @@ def worded_step(heading: str) -> tuple[int, str] | None:
     return (int(match.group(1)), match.group(2).strip()) if match and match.group(1) else None
 
 
-def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, bool]]:
-    """(position, answer-ready text, is list item or table row, heading over it, is table row) for a passage whose first
-    heading is ``heading`` until the text gives one; table headers become labels, a heading directly over a list the
-    list's introduction, and a numbered step heading a step, read with the first sentence of its section ("Meet
-    your city advisor: NZC assigns each Mission City a city advisor.")."""
+def _list_after(raw: list[str], heading_at: int) -> int:
+    """Where the first list under the heading at ``heading_at`` starts, past the paragraph opening its section
+    ("## The six phases, in order" / "The wording differs a little ..." / "1. Build a strong mandate ..."); -1 when
+    the section has no list before its next heading or table."""
+    for position in range(heading_at + 1, len(raw)):
+        stripped = raw[position].strip()
+        if is_list_item(stripped):
+            return position
+        if stripped.startswith(("#", "|")):
+            return -1
+    return -1
+
+
+def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, bool, int]]:
+    """(position, answer-ready text, is list item or table row, heading over it, is table row, where the list it
+    introduces starts or -1) for a passage whose first heading is ``heading`` until the text gives one; table headers
+    become labels, a heading over a list the list's introduction (past a paragraph between them), and a numbered step
+    heading a step, read with the first sentence of its section ("Meet your city advisor: NZC assigns each Mission
+    City a city advisor.")."""
     raw = split_sentences(text)
-    out: list[tuple[int, str, bool, str, bool]] = []
+    out: list[tuple[int, str, bool, str, bool, int]] = []
     header: list[str] = []
     read_with_step = -1
     for position, sentence in enumerate(raw):
@@ -190,7 +209,7 @@ def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, 
                 continue
             if _axis(cells):
                 continue
-            out.append((position, _table_row(cells, header), True, heading, True))
+            out.append((position, _table_row(cells, header), True, heading, True, -1))
             continue
         header = []
         if stripped.startswith("#"):
@@ -206,15 +225,16 @@ def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, 
                         True,
                         heading,
                         False,
+                        -1,
                     )
                 )
                 read_with_step = position + 1
             elif action:  # its list or table follows as it is
-                out.append((position, clean_sentence(action), True, heading, False))
-            elif is_list_item(following) and (intro := _heading_intro(stripped)):
-                out.append((position, intro, False, heading, False))
+                out.append((position, clean_sentence(action), True, heading, False, -1))
+            elif (list_at := _list_after(raw, position)) >= 0 and (intro := _heading_intro(stripped)):
+                out.append((position, intro, False, heading, False, list_at if list_at > position + 1 else -1))
             continue
-        out.append((position, clean_sentence(sentence), is_list_item(sentence), heading, False))
+        out.append((position, clean_sentence(sentence), is_list_item(sentence), heading, False, -1))
     return out
 
 
@@ -224,24 +244,27 @@ def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candi
     seen: set[str] = set()
     found: list[Candidate] = []
     for index, result in enumerate(results):
-        for position, text, item, heading, table in _sentences(result.text, str(result.section or ""))[:per_passage]:
+        for position, text, item, heading, table, list_at in _sentences(result.text, str(result.section or ""))[
+            :per_passage
+        ]:
             usable = _usable(text)
             key = re.sub(r"\W+", " ", text.lower()).strip()
             if key in seen or not key or not (usable or item):
                 continue
             seen.add(key)
-            found.append(Candidate(text, index, position, item, usable=usable, heading=heading, is_table=table))
+            found.append(
+                Candidate(text, index, position, item, usable=usable, heading=heading, is_table=table, list_at=list_at)
+            )
     return found
 
 
 def items_after(intro: Candidate, pool: list[Candidate], limit: int = 8) -> list[Candidate]:
-    """The list items that follow a sentence ending in a colon in its passage, at most ``limit`` (none for any other
-    sentence)."""
+    """The list items that follow a sentence ending in a colon in its passage (past the paragraph between a heading
+    and its list), at most ``limit`` (none for any other sentence)."""
     if not intro.text.rstrip().endswith(":"):
         return []
-    following = sorted(
-        (c for c in pool if c.source == intro.source and c.position > intro.position), key=lambda c: c.position
-    )
+    start = intro.list_at if intro.list_at >= 0 else intro.position + 1
+    following = sorted((c for c in pool if c.source == intro.source and c.position >= start), key=lambda c: c.position)
     items: list[Candidate] = []
     for candidate in following:
         if not candidate.is_item or len(items) == limit:
@@ -282,7 +305,7 @@ def _siblings(item: Candidate, everything: list[Candidate], limit: int = 6) -> l
 
 def _covered(candidates: list[Candidate]) -> set[tuple[int, int]]:
     """The (source, position) of every sentence these candidates show, list items appended to them included."""
-    return {(c.source, p) for c in candidates for p in range(c.position, max(c.position, c.ends_at) + 1)}
+    return {(c.source, p) for c in candidates for p in [c.position, *c.items_shown()]}
 
 
 def in_context(
@@ -345,7 +368,7 @@ def in_context(
     taken |= in_block
     # an item another pick already lists after its introduction ("The label opens doors to: ...; a lending envelope
     # of about €2 billion.") is not shown a second time on its own
-    listed = {(c.source, p) for c in picked for p in range(c.position + 1, c.ends_at + 1)}
+    listed = {(c.source, p) for c in picked for p in c.items_shown()}
     rest = [
         c
         for pick in picked[1:]

@@ -95,6 +95,25 @@ def test_a_heading_over_a_list_introduces_it() -> None:
     ]
 
 
+def test_a_heading_introduces_its_section_s_list_past_the_paragraph_that_opens_the_section() -> None:
+    text = (
+        "## The six phases, in order\n\nThe wording differs a little from one source to another.\n\n"
+        "1. **Build a strong mandate.** Bring the people together.\n2. **Understand the system.** Look around.\n"
+        "3. **Take action.** Plan the work.\n\n## Who can use the Map?\n\nEvery city can use it."
+    )
+    everything = candidates([passage(0, text)])
+    intro = next(c for c in everything if c.text == "The six phases, in order:")
+    paragraph = next(c for c in everything if c.text.startswith("The wording differs"))
+    items = absorb_items(intro, everything)
+    assert [c.text.split(".")[0] for c in items] == ["Build a strong mandate", "Understand the system", "Take action"]
+    assert intro.text.startswith("The six phases, in order: Build a strong mandate.")
+    block, rest = in_context([intro, paragraph], everything)
+    shown = [c.text for c in [*block, *rest]]
+    assert any(t.startswith("The wording differs") for t in shown)  # not hidden as if it were one of the items
+    who = "## Who can use the Map?\n\nEvery city can use it.\n\n## Phases\n\n- One\n- Two"
+    assert not any(c.text == "Who can use the Map?:" for c in candidates([passage(1, who)]))
+
+
 def test_a_question_heading_is_not_read_as_an_intro() -> None:
     text = "## What does it offer?\n\n- Advice on funding\n- Investor contacts"
     assert not any(c.text.startswith("What does it offer") for c in candidates([passage(0, text)]))
