@@ -15,7 +15,7 @@ from assistant.answering.features import QuestionFacts
 from assistant.answering.modes import render, render_abstention
 from assistant.answering.relevance import Evidence, assess, english_terms, load_calibration, unseen_names
 from assistant.answering.replies import Reply, cite_in_order
-from assistant.answering.sentences import Candidate
+from assistant.answering.sentences import Candidate, standalone
 from assistant.answering.steps import guide_steps, step_picks
 from assistant.answering.suggestions import suggest
 from assistant.answering.verify import Refusal, verify
@@ -270,7 +270,7 @@ class Assistant:
         picks = composition.picks
         if not picks:
             return reply
-        rendered, citations = cite_in_order([(p.text, p.source, p.text) for p in picks], passages)
+        rendered, citations = cite_in_order([(standalone(p.text), p.source, p.text) for p in picks], passages)
         rendered = dated(rendered, citations, today(self.settings))  # a passed deadline says so
         reply.suggestions = suggest(passages, {c.result.chunk_id for c in citations})
         reply.engine = "extractive"

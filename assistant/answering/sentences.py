@@ -91,6 +91,12 @@ def clean_sentence(sentence: str) -> str:
     return text
 
 
+def standalone(sentence: str) -> str:
+    """A sentence as its own line of a reply: a list item's closing ";" or "," ("Submit through the Portal;"), which
+    led on to the next item in its list, becomes a full stop."""
+    return f"{sentence[:-1]}." if sentence.endswith((";", ",")) else sentence
+
+
 def _usable(sentence: str) -> bool:
     """A sentence that can stand in an answer on its own: not a question or a fragment."""
     stripped = sentence.strip()

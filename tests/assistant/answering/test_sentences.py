@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.sentences import absorb_items, candidates, in_context, refers_back
+from assistant.answering.sentences import absorb_items, candidates, in_context, refers_back, standalone
 from assistant.core.schema import Chunk, SearchResult
 
 
@@ -144,3 +144,10 @@ def test_a_list_item_that_cannot_stand_alone_is_shown_after_its_introduction() -
     _, rest = in_context([everything[0], item], everything)
     assert [c.text for c in rest] == ["The label opens doors to: … a lending envelope of €2 billion."]
     assert item.text == "a lending envelope of €2 billion."  # the candidate itself is left as it was
+
+
+def test_a_list_item_shown_on_its_own_line_ends_as_a_sentence() -> None:
+    assert standalone("Submit through the Portal;") == "Submit through the Portal."
+    assert standalone("24 partners and 70 supporters,") == "24 partners and 70 supporters."
+    assert standalone("The label opens doors to:") == "The label opens doors to:"
+    assert standalone("Lahti phased out coal in 2019.") == "Lahti phased out coal in 2019."
