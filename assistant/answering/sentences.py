@@ -350,6 +350,11 @@ def in_context(
         return [pick, found] if found is not None else [pick]
 
     lead = picked[0]
+    # an item another pick lists after its introduction is read there: the introduction leads in its place
+    introducing = next((c for c in picked[1:] if c.source == lead.source and lead.position in c.items_shown()), None)
+    if introducing is not None:
+        picked = [introducing, *(c for c in picked if c is not introducing)]
+        lead = introducing
     if lead.is_item:
         # a row or an item reads with its list (the three parts, not the first two), without the rows on places
         # the question did not ask about
@@ -375,12 +380,14 @@ def in_context(
     # an item another pick already lists after its introduction ("The label opens doors to: ...; a lending envelope
     # of about €2 billion.") is not shown a second time on its own
     listed = {(c.source, p) for c in picked for p in c.items_shown()}
-    rest = [
-        c
-        for pick in picked[1:]
-        if (pick.source, pick.position) not in in_block | listed
-        for c in [*with_antecedent(pick)[:-1], *with_sequel(with_intro(pick, everything))]
-    ]
+    shown, rest = set(in_block), []
+    for pick in picked[1:]:
+        items = {(pick.source, p) for p in pick.items_shown()}
+        # nor is a list shown twice, under its heading and under the sentence that introduces it
+        if (pick.source, pick.position) in shown | listed or (items and items <= shown):
+            continue
+        shown |= items
+        rest.extend([*with_antecedent(pick)[:-1], *with_sequel(with_intro(pick, everything))])
     return block, rest
 
 

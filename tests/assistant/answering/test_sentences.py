@@ -151,3 +151,21 @@ def test_a_list_item_shown_on_its_own_line_ends_as_a_sentence() -> None:
     assert standalone("24 partners and 70 supporters,") == "24 partners and 70 supporters."
     assert standalone("The label opens doors to:") == "The label opens doors to:"
     assert standalone("Lahti phased out coal in 2019.") == "Lahti phased out coal in 2019."
+
+
+def test_an_item_whose_introduction_is_picked_too_is_read_under_it_and_a_list_is_shown_once() -> None:
+    text = (
+        "## How the GPC works\n\nA city reports its emissions by scope. It has two ways of adding up a total:\n\n"
+        "- the scopes framework, where scope 1 covers territorial emissions;\n"
+        "- the city-induced framework, which adds up what the city's activity causes.\n"
+    )
+    everything = candidates([passage(0, text)])
+    heading = next(c for c in everything if c.text == "How the GPC works:")
+    colon = next(c for c in everything if c.text.startswith("It has two ways"))
+    item = next(c for c in everything if c.text.startswith("the city-induced framework"))
+    absorb_items(heading, everything)
+    absorb_items(colon, everything)
+    block, rest = in_context([item, colon, heading], everything, lead_first=True)
+    shown = [c.text for c in [*block, *rest]]
+    assert shown[0].startswith("A city reports") or shown[0].startswith("It has two ways")
+    assert sum("city-induced framework" in t for t in shown) == 1  # the list once, and never the bare item
