@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.sentences import absorb_items, candidates, in_context, refers_back, standalone
+from assistant.answering.sentences import Candidate, absorb_items, candidates, in_context, refers_back, standalone
 from assistant.core.schema import Chunk, SearchResult
 
 
@@ -16,6 +16,11 @@ def passage(n: int, text: str, title: str = "") -> SearchResult:
         {"title": title or f"Document {n}", "source": f"https://example.org/doc{n}", "date": "2024-05-01"},
     )
     return SearchResult(chunk, score=1.0 / (n + 1), rank=n + 1)
+
+
+def starting(everything: list[Candidate], opening: str) -> Candidate:
+    """The candidate whose text opens with ``opening``."""
+    return next(c for c in everything if c.text.startswith(opening))
 
 
 @pytest.mark.parametrize(
@@ -102,8 +107,7 @@ def test_a_heading_introduces_its_section_s_list_past_the_paragraph_that_opens_t
         "3. **Take action.** Plan the work.\n\n## Who can use the Map?\n\nEvery city can use it."
     )
     everything = candidates([passage(0, text)])
-    intro = next(c for c in everything if c.text == "The six phases, in order:")
-    paragraph = next(c for c in everything if c.text.startswith("The wording differs"))
+    intro, paragraph = (starting(everything, opening) for opening in ("The six phases, in order:", "The wording"))
     items = absorb_items(intro, everything)
     assert [c.text.split(".")[0] for c in items] == ["Build a strong mandate", "Understand the system", "Take action"]
     assert intro.text.startswith("The six phases, in order: Build a strong mandate.")
@@ -160,11 +164,9 @@ def test_an_item_whose_introduction_is_picked_too_is_read_under_it_and_a_list_is
         "- the city-induced framework, which adds up what the city's activity causes.\n"
     )
     everything = candidates([passage(0, text)])
-    heading = next(c for c in everything if c.text == "How the GPC works:")
-    colon = next(c for c in everything if c.text.startswith("It has two ways"))
-    item = next(c for c in everything if c.text.startswith("the city-induced framework"))
-    absorb_items(heading, everything)
-    absorb_items(colon, everything)
+    heading, colon, item = (starting(everything, t) for t in ("How the GPC works:", "It has two", "the city-induced"))
+    for intro in (heading, colon):
+        absorb_items(intro, everything)
     block, rest = in_context([item, colon, heading], everything, lead_first=True)
     shown = [c.text for c in [*block, *rest]]
     assert shown[0].startswith("A city reports") or shown[0].startswith("It has two ways")
