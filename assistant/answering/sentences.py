@@ -357,8 +357,8 @@ def in_context(
         lead = introducing
     if lead.is_item:
         # a row or an item reads with its list (the three parts, not the first two), without the rows on places
-        # the question did not ask about
-        block = [c for c in _siblings(lead, everything) if c.on_place]
+        # the question did not ask about (the lead itself is kept whatever it is about: it is the answer picked)
+        block = [c for c in _siblings(lead, everything) if c.on_place or c is lead]
         if lead_first:  # a question not asking for a list: the item that answers it, then the list around it
             block = [lead, *(c for c in block if c is not lead)]
     else:

@@ -171,3 +171,13 @@ def test_an_item_whose_introduction_is_picked_too_is_read_under_it_and_a_list_is
     shown = [c.text for c in [*block, *rest]]
     assert shown[0].startswith("A city reports") or shown[0].startswith("It has two ways")
     assert sum("city-induced framework" in t for t in shown) == 1  # the list once, and never the bare item
+
+
+def test_a_row_picked_to_lead_is_shown_even_when_it_is_not_on_the_place_asked() -> None:
+    """A list question on Milan whose best row was about another place had an empty lead, and the reply failed."""
+    rows = "| Country | Cities |\n|---|---|\n| Poland | Kraków, Łódź |\n| Sweden | Malmö, Lund |\n"
+    everything = candidates([passage(0, rows)])
+    for row in everything:
+        row.on_place = False
+    block, _ = in_context(everything[:1], everything)
+    assert [c.text for c in block] == [everything[0].text]
