@@ -270,7 +270,8 @@ class Assistant:
         picks = composition.picks
         if not picks:
             return reply
-        rendered, citations = cite_in_order([(standalone(p.text), p.source, p.text) for p in picks], passages)
+        shown = [standalone(p.text) for p in picks]  # quoted as shown: highlighting and checks read the words
+        rendered, citations = cite_in_order([(text, p.source, text) for text, p in zip(shown, picks)], passages)
         rendered = dated(rendered, citations, today(self.settings))  # a passed deadline says so
         reply.suggestions = suggest(passages, {c.result.chunk_id for c in citations})
         reply.engine = "extractive"
