@@ -43,12 +43,6 @@ class Step:
         return f"{self.name}: {first}"
 
 
-def step_number(heading: str) -> int | None:
-    """The number a heading gives its step ("Step 1: Meet your city advisor" → 1, "Étape 2 – Le portail" → 2)."""
-    step = worded_step(f"# {heading}")
-    return step[0] if step else None
-
-
 def steps_in(passage: SearchResult) -> list[Step]:
     """The numbered steps whose headings stand in ``passage`` (a passage may hold several short sections)."""
     steps = []

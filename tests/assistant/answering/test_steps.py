@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answering.steps import guide_steps, step_number, steps_in
+from assistant.answering.sentences import worded_step
+from assistant.answering.steps import guide_steps, steps_in
 from assistant.core.schema import Chunk, SearchResult
 
 
@@ -16,6 +17,12 @@ GUIDE = [
     passage("guide", 2, "## Step 2: Open the Portal\n\nThe Portal holds templates:\n\n- a pack;\n- a course."),
     passage("guide", 4, "## Step 4: Write the parts\n\n1. **Aims** – the goals. Agreed.\n2. **Plan** – the actions."),
 ]
+
+
+def step_number(heading: str) -> int | None:
+    """The number the steps reader gives a heading's step, or None."""
+    step = worded_step(f"# {heading}")
+    return step[0] if step else None
 
 
 def test_a_step_heading_gives_its_number_in_any_language_and_other_headings_none() -> None:
