@@ -1,5 +1,5 @@
 """The bundled embedding models: sentence vectors are cut to the head of a very long "sentence", passages are not;
-a question's vector is computed once; MiniLM in bfloat16 gives float32's vectors."""
+a question's vector is computed once; MiniLM in bfloat16 gives float32's vectors; e5's lanes give one engine's."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from assistant.index.embeddings import (
     CHARS_PER_TOKEN,
     E5_TOKENS,
     SENTENCE_TOKENS,
+    E5Embedder,
     cut_to_limit,
     get_embedder,
     runs_in_bfloat16,
@@ -59,6 +60,17 @@ def test_e5_sentence_vectors_are_its_passage_vectors() -> None:
     e5 = get_embedder("e5")
     text = "Lahti cut its emissions by 70% against 1990."
     assert np.allclose(e5.embed_sentences([text]), e5.embed_documents([text]), atol=1e-6)
+
+
+def test_e5_lanes_give_one_engines_vectors_in_the_order_asked() -> None:
+    words = ["stipendio", "alberi", "Klimaschutz", "ciudades", "zgromadzenie", "communes", "x"]
+    one, three = E5Embedder(lanes=1), E5Embedder(lanes=3)
+    for count in (0, 1, 2, len(words)):  # fewer texts than lanes, and more
+        asked = words[:count]
+        assert three.embed_queries(asked).shape == (count, 384)
+        assert np.allclose(three.embed_queries(asked), one.embed_queries(asked), atol=1e-6)
+    assert np.allclose(three.embed_documents(words), one.embed_documents(words), atol=1e-6)
+    assert not np.allclose(one.embed_queries(words), one.embed_documents(words), atol=1e-3)  # prefixes kept
 
 
 def test_e5_reads_a_long_passage_only_up_to_its_token_limit() -> None:
