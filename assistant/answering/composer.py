@@ -97,14 +97,16 @@ class Composer:
             candidate.score = float(p)
         for candidate in everything:  # rows beside a pick are shown only when on the place asked about
             candidate.on_place = _on_place(candidate, facts.places, results)
-        picked = self._mmr(pool, vectors, probability, self.model.keep_ratio, self._limit(facts, mode))
+        chosen = self._mmr(vectors, probability, self.model.keep_ratio, self._limit(facts, mode))
+        picked = [pool[i] for i in chosen + self._each_part(facts, read, results, probability, chosen)]
         for pick in picked:
             if pick.text.rstrip().endswith(":"):
                 absorb_items(pick, everything)
         lead_block, rest = in_context(picked, everything, lead_first=not facts.wants_list)
         rest.sort(key=lambda c: (c.source, c.position))
         missing = facts.missing_from([f"{r.title} {r.section or ''} {r.text}" for r in results])
-        judgement = self.judge(rows, probability, pool, picked, evidence, unseen_names, missing)
+        # judged on the picks the model was fitted with: an ask's own sentence is shown, not weighed
+        judgement = self.judge(rows, probability, pool, picked[: len(chosen)], evidence, unseen_names, missing)
         lead = 1 if lead_block[0].is_item else len(lead_block)  # a list's other rows are points, not the answer
         return Composition([*lead_block, *rest], judgement, lead)
 
@@ -170,17 +172,41 @@ class Composer:
         vector = np.asarray([[values[name] for name in ANSWER_FEATURES]])
         return Judgement(float(self.model.answer.probability(vector)[0]), self.model.answer_at, values)
 
+    def _each_part(
+        self,
+        facts: QuestionFacts,
+        read: Reading,
+        results: list[SearchResult],
+        probability: np.ndarray,
+        chosen: list[int],
+    ) -> list[int]:
+        """For a question that joins several asks, the sentence that best answers each ask when it is not picked: the
+        model scores every sentence against that ask alone (the first ask's best often leads; the second's was
+        left out, below sentences closer to the whole question). It joins when it reaches the floor any pick must
+        reach, and is no near-duplicate of a pick."""
+        everything, pool, vectors, rows = read
+        floor = self.model.keep_ratio * probability[chosen[0]]
+        added: list[int] = []
+        for part in facts.parts:
+            features = sentence_features(part, pool, everything, results, rows[:, _FEATURE["dense"]], passage_score)
+            scores = self.model.sentence.probability(features)
+            best = int(np.argmax(scores))
+            picks = chosen + added
+            if best in picks or scores[best] < floor or (vectors[picks] @ vectors[best]).max() >= self.duplicate_at:
+                continue
+            added.append(best)
+        return added
+
     def _mmr(
         self,
-        pool: list[Candidate],
         vectors: np.ndarray,
         probability: np.ndarray,
         keep_ratio: float,
         limit: int,
         balance: float = 0.75,
     ) -> list[Candidate]:
-        """Greedy maximal-marginal-relevance pick: the most probable sentence leads; another joins while its
-        probability reaches ``keep_ratio`` of the lead's and it is no near-duplicate of a pick."""
+        """Greedy maximal-marginal-relevance pick (indices of the pool): the most probable sentence leads; another
+        joins while its probability reaches ``keep_ratio`` of the lead's and it is no near-duplicate of a pick."""
         order = np.argsort(-probability, kind="stable")
         lead = int(order[0])
         picked = [lead]
@@ -194,7 +220,7 @@ class Composer:
             if not np.isfinite(value[best]):
                 break
             picked.append(best)
-        return [pool[i] for i in picked]
+        return picked
 
 
 def _on_place(candidate: Candidate, places: list[str], results: list[SearchResult]) -> bool:

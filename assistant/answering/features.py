@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -21,7 +21,15 @@ from assistant.core.schema import SearchResult
 from assistant.core.text import analyse, capitalised_names, fold, words
 from assistant.index.bm25 import BM25Index
 from assistant.index.word_vectors import Translate
-from assistant.query.answer_types import AnswerType, counted_things, counted_words, counts_of, wants_list, years_named
+from assistant.query.answer_types import (
+    AnswerType,
+    counted_things,
+    counted_words,
+    counts_of,
+    question_parts,
+    wants_list,
+    years_named,
+)
 from assistant.query.crosslingual import read_terms
 from assistant.query.ordinals import ordinals_asked, ordinals_in
 from assistant.query.places import named_places, names_place, without_places
@@ -79,6 +87,7 @@ class QuestionFacts:
     asks: int = 1
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     reading: str = ""
+    parts: tuple[QuestionFacts, ...] = ()  # each ask of a question that joins several, about its places and years
 
     @property
     def embedded(self) -> str:
@@ -110,6 +119,15 @@ class QuestionFacts:
         names = [n for n in capitalised_names(question) if not set(words(n)) <= place_words]
         if foreign and bm25 is not None:  # German capitalises every noun: a name is one the sources also write
             names = [n for n in names if all(stem in bm25.vocab for stem in analyse(n))]
+        asked = question_parts(question)
+        parts = (
+            tuple(
+                replace(cls.of(part, bm25, foreign, translate), places=places, names=names, years=years_named(question))
+                for part in asked
+            )
+            if len(asked) > 1
+            else ()
+        )
         return cls(
             text=question,
             terms=terms,
@@ -121,9 +139,10 @@ class QuestionFacts:
             ordinals=set(ordinals_asked(question)),
             counted=counted,
             foreign=foreign,
-            asks=max(1, question.count("?")),
+            asks=max(1, len(asked), question.count("?")),
             weights=weights / (weights.sum() or 1.0),
             reading=reading,
+            parts=parts,
         )
 
     def missing_from(self, texts: Sequence[str]) -> tuple[float, float, float]:

@@ -10,7 +10,7 @@ import re
 from enum import Enum
 
 from assistant.core.text import analyse
-from assistant.query.cues import cue_at, has_cue
+from assistant.query.cues import cue_at, has_cue, is_cue
 
 _MONEY = re.compile(
     r"[€£$]\s?\d|\d\s?(€|eur\b|euros?\b|k?sek\b|dkk\b|pln\b|z[lł]\b|kr\b|czk\b|huf\b|ron\b|chf\b|nok\b|"
@@ -86,6 +86,21 @@ def _without_carried_context(question: str) -> str:
 def asks_how(question: str) -> bool:
     """Whether a question asks for a way forward ("how do we start?", "what are the steps?")."""
     return has_cue("procedural", _without_carried_context(question))
+
+
+def question_parts(question: str) -> list[str]:
+    """The asks of a question that joins several ("who coordinates it and how many partners are there?" → "who
+    coordinates it", "how many partners are there?"): it is cut where a joining word is followed, within two
+    words, by a question word (``join`` and ``ask`` in ``cues.yaml``). A question with one ask is one part."""
+    tokens = _without_carried_context(question).split()
+    parts: list[str] = []
+    start = 0
+    for at, token in enumerate(tokens):
+        if at > start and is_cue("join", token) and has_cue("ask", " ".join(tokens[at + 1 : at + 3])):
+            parts.append(" ".join(tokens[start:at]))
+            start = at + 1
+    parts.append(" ".join(tokens[start:]))
+    return [part for part in parts if part]
 
 
 def wants_list(question: str) -> bool:

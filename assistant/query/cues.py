@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from string import punctuation as PUNCTUATION
 
 import yaml
 
@@ -34,3 +35,9 @@ def cue_at(kind: str, text: str) -> int | None:
 
 def has_cue(kind: str, text: str) -> bool:
     return cue_at(kind, text) is not None
+
+
+def is_cue(kind: str, word: str) -> bool:
+    """Whether ``word`` (punctuation around it aside) is itself a cue of ``kind``: "e-mail" holds the word "e" but
+    is not the Italian "and"."""
+    return _matchers()[kind].fullmatch(fold(word.strip(PUNCTUATION)).lower()) is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,13 @@ STEPS = (
     "- Appoint a mission coordinator in the mayor's office.\n"
     "- Set up a transition team across departments.\n- Register on the NetZeroCities portal.\n\n"
     "The portal also lists the advisors who help new cities."
+)
+INVENTORY = (
+    "Emissions from the city's own operations in 2010 totaled 184,778 metric tons of CO2e. "
+    "The government operations inventory covers buildings, streetlights, vehicle fleet, water and wastewater. "
+    "Buildings and facilities produced the largest share of the government operations emissions. "
+    "The vehicle fleet was the second largest source of operations emissions in the inventory. "
+    "Airport facilities accounted for 10 percent of emissions with 17,923 metric tons CO2e."
 )
 EVIDENCE = Evidence("minilm", 0.6, 0.8, 0.7, True, False)
 
@@ -63,6 +72,23 @@ def test_a_sentence_introducing_a_list_brings_its_items(composer: Composer, bm25
     composition = compose(composer, bm25, "Which steps should a city take to join?", [passage(0, STEPS)])
     joined = " ".join(p.text for p in composition.picks)
     assert "Appoint a mission coordinator" in joined and "Register on the NetZeroCities portal" in joined
+
+
+def test_each_ask_of_a_question_that_joins_two_gets_its_own_best_sentence(bm25: BM25Index) -> None:
+    one_sentence = Composer(get_embedder("minilm", 2), load_answer_model(), (0.05, 0.75), max_sentences=1)
+    question = "How large were the city's operations emissions in 2010, and how much came from airport facilities?"
+    facts = replace(QuestionFacts.of(question, bm25), asks=1)  # no room made for the second ask: only its pick
+    assert [part.text for part in facts.parts] == [
+        "How large were the city's operations emissions in 2010,",
+        "how much came from airport facilities?",
+    ]
+    for part in facts.parts:  # each ask keeps the whole question's year
+        assert part.years == {"2010"}
+    results = [passage(0, INVENTORY)]
+    both = " ".join(p.text for p in one_sentence.compose(facts, results, "explore", EVIDENCE).picks)
+    first = " ".join(p.text for p in one_sentence.compose(replace(facts, parts=()), results, "explore", EVIDENCE).picks)
+    assert "184,778" in both and "17,923" in both
+    assert "184,778" in first and "17,923" not in first
 
 
 def test_the_judgement_is_a_probability_against_the_model_s_cut_off(composer: Composer, bm25: BM25Index) -> None:

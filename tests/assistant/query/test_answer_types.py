@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.query.answer_types import AnswerType, counted_things, counted_words, counts_of, years_named
+from assistant.query.answer_types import (
+    AnswerType,
+    counted_things,
+    counted_words,
+    counts_of,
+    question_parts,
+    years_named,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +104,33 @@ def test_a_count_is_a_number_right_before_the_thing_counted() -> None:
 )
 def test_years_named_reads_the_years_a_question_asks_about(question: str, years: set[str]) -> None:
     assert years_named(question) == years
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "how many partners signed Milan's contract and how many actions are in it?",
+            ["how many partners signed Milan's contract", "how many actions are in it?"],
+        ),
+        ("Who prepared the strategy, and when is it dated?", ["Who prepared the strategy,", "when is it dated?"]),
+        ("what goal does the plan set and by when?", ["what goal does the plan set", "by when?"]),
+        (
+            "Mit wem hat Mannheim den Plan erarbeitet und womit verfolgt die Stadt den Fortschritt?",
+            ["Mit wem hat Mannheim den Plan erarbeitet", "womit verfolgt die Stadt den Fortschritt?"],
+        ),
+        (
+            "Quante azioni prevede il contratto e quanti partner lo hanno firmato?",
+            ["Quante azioni prevede il contratto", "quanti partner lo hanno firmato?"],
+        ),
+        ("Ile kosztuje projekt i czego dotyczy?", ["Ile kosztuje projekt", "czego dotyczy?"]),
+        # "and" joining two things of one ask, a word that only holds a joining word, context carried in brackets
+        ("What are the costs and benefits of heat pumps?", ["What are the costs and benefits of heat pumps?"]),
+        ("Who signs the e-mail and the letter?", ["Who signs the e-mail and the letter?"]),
+        ("And how many? (Milan and when it signed)", ["And how many?"]),
+    ],
+)
+def test_a_question_is_cut_into_its_asks_where_a_joining_word_meets_a_question_word(
+    question: str, parts: list[str]
+) -> None:
+    assert question_parts(question) == parts
