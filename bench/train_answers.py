@@ -134,20 +134,19 @@ def compare_boosting(rows: np.ndarray, labels: np.ndarray, groups: np.ndarray) -
     return log_loss(labels, predicted), roc_auc_score(labels, predicted)
 
 
-def selecting(keep_ratio: float = 0.5) -> AnswerModel:
-    """A model that only selects: sentence probabilities are given from outside, and its verdict is not read."""
-    blank = LogisticModel(
-        ANSWER_FEATURES,
-        np.zeros(len(ANSWER_FEATURES)),
-        np.ones(len(ANSWER_FEATURES)),
-        np.zeros(len(ANSWER_FEATURES)),
-        0.0,
-    )
-    return AnswerModel(blank, blank, 0.5, keep_ratio)
+def blank(features: tuple[str, ...]) -> LogisticModel:
+    """A model that gives every row the same probability."""
+    return LogisticModel(features, np.zeros(len(features)), np.ones(len(features)), np.zeros(len(features)), 0.0)
 
 
-def compose(example: Example, probability: np.ndarray, keep_ratio: float) -> Composition:
-    composer, facts = example.assistant.composer_for(example.grounds, selecting(keep_ratio))
+def selecting(keep_ratio: float = 0.5, sentence: LogisticModel | None = None) -> AnswerModel:
+    """A model that only selects: the sentences' probabilities for the whole question are given from outside (out
+    of fold), ``sentence`` scores them for each ask of a question that joins several, and the verdict is not read."""
+    return AnswerModel(sentence or blank(SENTENCE_FEATURES), blank(ANSWER_FEATURES), 0.5, keep_ratio)
+
+
+def compose(example: Example, probability: np.ndarray, keep_ratio: float, sentence: LogisticModel) -> Composition:
+    composer, facts = example.assistant.composer_for(example.grounds, selecting(keep_ratio, sentence))
     grounds = example.grounds
     return composer.compose(
         facts, grounds.passages, example.question.mode, grounds.evidence, grounds.unseen, example.read, probability
@@ -185,13 +184,13 @@ def main() -> None:
     for ratio in sorted(KEEP_RATIOS, reverse=True):  # on a tie the larger ratio: the shorter answer
         hits = 0
         for e in answerable:
-            text = " ".join(p.text for p in compose(e, probabilities[id(e)], ratio).picks)
+            text = " ".join(p.text for p in compose(e, probabilities[id(e)], ratio, sentence).picks)
             hits += all(fact_in(f, text) for f in e.question.facts)
         print(f"  {ratio:.1f}: {hits}/{len(answerable)}")
         if hits > best_hits:
             best_ratio, best_hits = ratio, hits
 
-    judgements = [compose(e, probabilities[id(e)], best_ratio).judgement for e in scored]
+    judgements = [compose(e, probabilities[id(e)], best_ratio, sentence).judgement for e in scored]
     q_rows = np.asarray([[j.features[name] for name in ANSWER_FEATURES] for j in judgements])
     q_labels = np.asarray([float(e.question.answerable) for e in scored])
     q_groups = np.asarray([e.group for e in scored])
