@@ -123,7 +123,9 @@ def _cells(row: str) -> list[str]:
 
 
 def _table_row(cells: list[str], header: list[str]) -> str:
-    """A table row as a sentence that keeps its column names: ``City: Lahti; Wave: 2.``"""
+    """A table row as a sentence that keeps its column names: ``City: Lahti; Wave: 2.`` A cell's own closing full
+    stop gives way to the row's punctuation (replies quoted "Master Plan.." and "is 85%.; (3)")."""
+    cells = [c.rstrip(". ") for c in cells]
     if len(header) != len(cells):
         return " | ".join(c for c in cells if c) + "."
     return "; ".join(f"{h}: {c}" if h else c for h, c in zip(header, cells) if c) + "."

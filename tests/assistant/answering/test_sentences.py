@@ -64,6 +64,17 @@ def test_a_label_row_under_a_caption_names_the_columns() -> None:
     assert not any("Scope 1; Scope 2" in row for row in rows)  # the label row is not a row of values
 
 
+def test_a_table_row_ends_in_one_full_stop_whatever_its_cells_end_in() -> None:
+    table = (
+        "| Action | Target |\n| --- | --- |\n| FO-02: Urban Tree Master Plan. | Plant street trees. |\n"
+        "| Reduction target 2030 | The target defined by Porto for 2030 is 85%. |\n| Audit every 5 years. |"
+    )
+    rows = [c.text for c in candidates([passage(0, table)])]
+    assert "Action: FO-02: Urban Tree Master Plan; Target: Plant street trees." in rows
+    assert "Action: Reduction target 2030; Target: The target defined by Porto for 2030 is 85%." in rows
+    assert "Audit every 5 years." in rows
+
+
 def test_a_row_holding_an_amount_under_a_two_level_label_is_a_value_not_a_header() -> None:
     outline = (
         "| Impact & cost | Indicator | Value |\n| --- | --- | --- |\n"
