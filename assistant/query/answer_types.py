@@ -88,15 +88,20 @@ def asks_how(question: str) -> bool:
     return has_cue("procedural", _without_carried_context(question))
 
 
+_QUESTION_WORDS = ("ask", "count", "date")  # the cue kinds whose words open a question
+
+
 def question_parts(question: str) -> list[str]:
     """The asks of a question that joins several ("who coordinates it and how many partners are there?" → "who
     coordinates it", "how many partners are there?"): it is cut where a joining word is followed, within two
-    words, by a question word (``join`` and ``ask`` in ``cues.yaml``). A question with one ask is one part."""
+    words, by a question word (``join``, and ``ask``, ``count`` or ``date`` in ``cues.yaml``). A question with one
+    ask is one part."""
     tokens = _without_carried_context(question).split()
     parts: list[str] = []
     start = 0
     for at, token in enumerate(tokens):
-        if at > start and is_cue("join", token) and has_cue("ask", " ".join(tokens[at + 1 : at + 3])):
+        following = " ".join(tokens[at + 1 : at + 3])
+        if at > start and is_cue("join", token) and any(has_cue(kind, following) for kind in _QUESTION_WORDS):
             parts.append(" ".join(tokens[start:at]))
             start = at + 1
     parts.append(" ".join(tokens[start:]))
