@@ -204,7 +204,7 @@ class Composer:
         keep_ratio: float,
         limit: int,
         balance: float = 0.75,
-    ) -> list[Candidate]:
+    ) -> list[int]:
         """Greedy maximal-marginal-relevance pick (indices of the pool): the most probable sentence leads; another
         joins while its probability reaches ``keep_ratio`` of the lead's and it is no near-duplicate of a pick."""
         order = np.argsort(-probability, kind="stable")
