@@ -4,6 +4,8 @@ neighbour merging, filters, and the langchain retriever."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,6 +231,26 @@ def test_a_question_in_another_language_is_searched_in_the_sources_words(engine:
     assert "passengers" in reading.split()
     found = engine.search(question, k=3)
     assert any(r.doc_id == "ferry" and "ninety passengers" in r.text for r in found)
+
+
+@pytest.mark.e2e
+def test_warming_up_loads_the_model_that_reads_a_foreign_question(indexed: Settings) -> None:
+    """In a fresh process, so that no other test has loaded the multilingual model already."""
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom assistant.core.config import load_settings\n"
+        "from assistant.index.embeddings import loaded_embedders\nfrom assistant.retrieval.engine import SearchEngine\n"
+        "settings = load_settings(data_dir=Path(sys.argv[1]), index=Path(sys.argv[2]), dense_models=('minilm',))\n"
+        "SearchEngine(settings).warm_up()\nprint(','.join(loaded_embedders()))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(indexed.data_dir), str(indexed.index_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert run.stdout.split()[-1] == "e5,minilm"
 
 
 def test_an_english_question_is_not_read_again(engine: SearchEngine) -> None:
