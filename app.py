@@ -1,7 +1,6 @@
 """Start the server: ``python app.py`` serves the chat UI, the REST API and the OpenAI-compatible API on
 http://127.0.0.1:7860 (see NETZERO_HOST, NETZERO_PORT; API description at /docs)."""
 
-from assistant.core import offline  # noqa: F401
 from assistant.core.config import load_settings
 from assistant.server.app import serve
 

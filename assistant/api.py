@@ -19,7 +19,6 @@ from assistant.answering.sentences import Candidate, standalone
 from assistant.answering.steps import guide_steps, step_picks
 from assistant.answering.suggestions import suggest
 from assistant.answering.verify import Refusal, verify
-from assistant.core import offline  # noqa: F401
 from assistant.core.config import Settings, load_settings
 from assistant.core.languages import query_language
 from assistant.core.logbook import Logbook

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assistant.core import offline  # noqa: F401
 from assistant.core.config import Settings, load_settings
 from assistant.core.schema import Mode
 

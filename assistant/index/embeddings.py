@@ -15,7 +15,6 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.core import offline  # noqa: F401  (sets the HF offline switches before any model import)
 from assistant.index.coalescing import Coalescer
 
 SENTENCE_TOKENS = 128
