@@ -75,9 +75,14 @@ class Candidate:
     heading: str = ""  # the heading it stands under in its passage
     list_at: int = -1  # where the list it introduces starts, when a paragraph stands between them (a heading's)
 
+    @property
+    def list_start(self) -> int:
+        """Where the list it may introduce starts: the next position, or past the paragraph under its heading."""
+        return self.list_at if self.list_at >= 0 else self.position + 1
+
     def items_shown(self) -> range:
         """The positions of the list items appended to it (empty when none were)."""
-        return range(self.list_at if self.list_at >= 0 else self.position + 1, self.ends_at + 1)
+        return range(self.list_start, self.ends_at + 1)
 
 
 def clean_sentence(sentence: str) -> str:
@@ -271,8 +276,9 @@ def items_after(intro: Candidate, pool: list[Candidate], limit: int = 8) -> list
     and its list), at most ``limit`` (none for any other sentence)."""
     if not intro.text.rstrip().endswith(":"):
         return []
-    start = intro.list_at if intro.list_at >= 0 else intro.position + 1
-    following = sorted((c for c in pool if c.source == intro.source and c.position >= start), key=lambda c: c.position)
+    following = sorted(
+        (c for c in pool if c.source == intro.source and c.position >= intro.list_start), key=lambda c: c.position
+    )
     items: list[Candidate] = []
     for candidate in following:
         if not candidate.is_item or len(items) == limit:
