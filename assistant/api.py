@@ -24,7 +24,6 @@ from assistant.core.languages import query_language
 from assistant.core.logbook import Logbook
 from assistant.core.schema import Mode, SearchResult
 from assistant.core.text import capitalised_names, fold
-from assistant.index.embeddings import get_embedder
 from assistant.index.word_vectors import MULTILINGUAL_MODELS, VOCABULARY_MODEL, Translate
 from assistant.query.answer_types import asks_how
 from assistant.query.asker import asker_group, own_names, self_descriptions, with_group_stated, without_own_names
@@ -259,7 +258,7 @@ class Assistant:
         reading = self.engine.reading(grounds.query) if english_model else ""
         params = self.calibration[embedding_model]
         facts = QuestionFacts.of(grounds.query, self.engine.bm25, grounds.foreign, translate, reading)
-        embedder = get_embedder(embedding_model, self.settings.threads, self.settings.precision)
+        embedder = self.engine.embedder(embedding_model)
         range_ = (params["sentence_lo"], params["sentence_hi"])
         return Composer(embedder, model, range_, params["duplicate_at"]), facts
 
@@ -296,7 +295,7 @@ class Assistant:
         vocabulary = self.engine.vocabulary()
         if not vocabulary:
             return None
-        embedder = get_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision)
+        embedder = self.engine.embedder(VOCABULARY_MODEL)
         return lambda term: vocabulary.translate(term, embedder)
 
     def _abstain(

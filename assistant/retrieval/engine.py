@@ -16,7 +16,7 @@ from assistant.core.config import Settings
 from assistant.core.languages import query_language
 from assistant.core.schema import Chunk, SearchResult
 from assistant.index.bm25 import SIDECAR_NAME, BM25Index
-from assistant.index.embeddings import get_embedder
+from assistant.index.embeddings import Embedder, get_embedder
 from assistant.index.generation import read_generation
 from assistant.index.store import ChunkStore
 from assistant.index.word_vectors import MULTILINGUAL_MODELS, VOCABULARY_MODEL, VOCABULARY_NAME, WordTranslator
@@ -98,9 +98,7 @@ class SearchEngine:
         vocabulary = self.vocabulary() if query_language(query) != "en" else None
         if vocabulary is None or not len(vocabulary):
             return ""
-        return vocabulary.read_query(
-            query, get_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision)
-        )
+        return vocabulary.read_query(query, self.embedder(VOCABULARY_MODEL))
 
     @property
     def version(self) -> str:
@@ -111,13 +109,17 @@ class SearchEngine:
     def bm25(self) -> BM25Index | None:
         return self._bm25
 
+    def embedder(self, model: str) -> Embedder:
+        """The loaded model called ``model`` that embeds questions, at this engine's thread count and precision."""
+        return get_embedder(model, self.settings.threads, self.settings.precision)
+
     def warm_up(self) -> None:
         """Load the query models now, so the first question is not the slow one, nor the first in another language
         (its words read with the vocabulary's model on every lane: 108 against 55 ms for a second one)."""
         for model in self.models:
-            get_embedder(model, self.settings.threads, self.settings.precision).embed_query("warm up")
+            self.embedder(model).embed_query("warm up")
         if self.vocabulary() is not None:
-            get_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision).embed_queries(["warm", "up"])
+            self.embedder(VOCABULARY_MODEL).embed_queries(["warm", "up"])
 
     def candidates(
         self, query: str, search_filter: SearchFilter | None = None, depth: int | None = None, reading: str = ""
@@ -197,7 +199,7 @@ class SearchEngine:
     def _query_vector(self, model: str, query: str, reading: str) -> np.ndarray:
         """``model``'s vector of the query: an English-only model embeds its ``reading`` in the sources' words."""
         text = query if model in MULTILINGUAL_MODELS or not reading else reading
-        return get_embedder(model, self.settings.threads, self.settings.precision).embed_query(text)
+        return self.embedder(model).embed_query(text)
 
     def rescore(self, query: str, results: list[SearchResult], reading: str = "") -> list[SearchResult]:
         """Reorder the best ``rescore_depth`` fused results by ``rescored``; the rest keep their place below.
