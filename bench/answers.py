@@ -1,6 +1,6 @@
 """Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
 set (held out: read it once, at the end), its development half, eight further contracts that the answer model is
-not trained on, the gold set on the shipped corpus, and the older questions over five real contracts.
+not trained on, six fresh ones, the gold set on the shipped corpus, and the older questions over five real contracts.
 
 Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
 in other languages); abstention on unanswerable questions; false abstentions; answers with an invalid citation;
@@ -25,6 +25,7 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from bench.gold import (
     DEV_QUESTIONS,
+    FRESH_CONTRACTS,
     FURTHER_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
@@ -128,6 +129,11 @@ def further_settings() -> Settings:
     return _library("contracts-index", load_questions([FURTHER_CONTRACTS]))
 
 
+def fresh_settings() -> Settings:
+    """One index over the six fresh contracts (eval/fresh), written before the changes they measure."""
+    return _library("fresh-index", load_questions([FRESH_CONTRACTS]))
+
+
 def _library(index: str, questions: list[Question]) -> Settings:
     settings = load_settings(index=CACHE / index)
     report = sync(sorted({REALDOCS / q.doc for q in questions}), settings)
@@ -151,6 +157,11 @@ def main() -> None:
         print_table(
             "Eight further contracts (never trained on; eval/contracts)",
             evaluate(Assistant(further_settings()), further, args.failures),
+        )
+        fresh = load_questions([FRESH_CONTRACTS])
+        print_table(
+            "Six fresh contracts (written 2026-12-07, never trained on; eval/fresh)",
+            evaluate(Assistant(fresh_settings()), fresh, args.failures),
         )
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
