@@ -21,7 +21,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 # Bump when chunking logic changes, so the next sync re-chunks every file (vectors of unchanged text are reused).
-CHUNKER_VERSION = 15
+CHUNKER_VERSION = 16
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,19 @@ _ABBREVIATIONS = {
     "z.b",
     "bzw",
     "ggf",
+    # academic titles before a name, as Central European contracts list their signatories ("Dipl.-Ing. Erwin
+    # Smole", "Ing. Mag. Harald Tschurnig", "Mgr. Bc. ..."): without them the name lost its title as a sentence
+    "dipl.-ing",
+    "dipl",
+    "ing",
+    "mag",
+    "mgr",
+    "bc",
+    "inż",
+    "rndr",
+    "mudr",
+    "judr",
+    "phdr",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-ZÀ-ÖØ-Þ0-9€£$])")
 _LIST_MARKER = re.compile(r"\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]")

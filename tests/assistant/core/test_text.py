@@ -42,6 +42,13 @@ from assistant.core.text import (
             "It costs approx. 5 million, see Fig. 3 for details. Dr. Smith agrees.",
             ["It costs approx. 5 million, see Fig. 3 for details.", "Dr. Smith agrees."],
         ),
+        (
+            "Signed by Ing. Mag. Harald Tschurnig and Dipl.-Ing. Erwin Smole MBA. Mgr. Bc. Jana Nováková agrees.",
+            [
+                "Signed by Ing. Mag. Harald Tschurnig and Dipl.-Ing. Erwin Smole MBA.",
+                "Mgr. Bc. Jana Nováková agrees.",
+            ],
+        ),
     ],
 )
 def test_abbreviations_dates_and_decimals_do_not_end_a_sentence(text: str, expected: list[str]) -> None:
