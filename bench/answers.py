@@ -161,16 +161,18 @@ def main() -> None:
             "Eight further contracts (never trained on; eval/contracts)",
             evaluate(Assistant(further_settings()), further, args.failures),
         )
-        fresh = load_questions([FRESH_CONTRACTS])
         fresh_assistant = Assistant(fresh_settings())
+        halves: dict[bool, list[Question]] = {True: [], False: []}
+        for question in load_questions([FRESH_CONTRACTS]):
+            halves[bool(set(question.doc_ids) & FRESH_DEVELOPMENT)].append(question)
         if not args.skip_test:
             print_table(
                 "Six fresh contracts, held-out half (eval/fresh: Zaragoza, Cork, Ljubljana; read once, at the end)",
-                evaluate(fresh_assistant, [q for q in fresh if not set(q.doc_ids) & FRESH_DEVELOPMENT], args.failures),
+                evaluate(fresh_assistant, halves[False], args.failures),
             )
         print_table(
             "Six fresh contracts, development half (eval/fresh: Klagenfurt, Vilnius, Kraków; never trained on)",
-            evaluate(fresh_assistant, [q for q in fresh if set(q.doc_ids) & FRESH_DEVELOPMENT], args.failures),
+            evaluate(fresh_assistant, halves[True], args.failures),
         )
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
