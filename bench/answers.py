@@ -28,6 +28,7 @@ from bench.gold import (
     DEV_QUESTIONS,
     FRESH_CONTRACTS,
     FURTHER_CONTRACTS,
+    MORE_FRESH_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
     TEST_QUESTIONS,
@@ -137,6 +138,11 @@ def fresh_settings() -> Settings:
     return _library("fresh-index", load_questions([FRESH_CONTRACTS]))
 
 
+def more_fresh_settings() -> Settings:
+    """One index over six more fresh contracts (eval/fresh2), written before the changes they measure and held out."""
+    return _library("fresh2-index", load_questions([MORE_FRESH_CONTRACTS]))
+
+
 def _library(index: str, questions: list[Question]) -> Settings:
     settings = load_settings(index=CACHE / index)
     report = sync(sorted({REALDOCS / q.doc for q in questions}), settings)
@@ -174,6 +180,12 @@ def main() -> None:
             "Six fresh contracts, development half (eval/fresh: Klagenfurt, Vilnius, Kraków; never trained on)",
             evaluate(fresh_assistant, halves[True], args.failures),
         )
+        if not args.skip_test:
+            more_fresh = load_questions([MORE_FRESH_CONTRACTS])
+            print_table(
+                "Six more fresh contracts (held out; eval/fresh2: Padova, Dijon, Rzeszów, Umeå, Sofia, Liberec)",
+                evaluate(Assistant(more_fresh_settings()), more_fresh, args.failures),
+            )
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(
