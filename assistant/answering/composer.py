@@ -4,7 +4,8 @@ Query-focused extractive summarisation with learned weights: the top passages ar
 sentence gets general features against the question (``features``), the answer model turns them into the
 probability that the sentence states what is asked, and the best sentences are picked greedily with a redundancy
 penalty (MMR). The same model, from the picks and the retrieval evidence, judges whether the passages answer the
-question at all (``Judgement``), which ``verify`` applies to every engine's reply.
+question at all (``Judgement``), which ``verify`` applies to every engine's reply. A question that joins several
+asks is answered when one of them is: each ask is judged on its own sentences too.
 """
 
 from __future__ import annotations
@@ -97,16 +98,33 @@ class Composer:
             candidate.score = float(p)
         for candidate in everything:  # rows beside a pick are shown only when on the place asked about
             candidate.on_place = _on_place(candidate, facts.places, results)
-        chosen = self._mmr(vectors, probability, self.model.keep_ratio, self._limit(facts, mode))
-        picked = [pool[i] for i in chosen + self._each_part(facts, read, results, probability, chosen)]
+        limit = self._limit(facts, mode)
+        chosen = self._mmr(vectors, probability, self.model.keep_ratio, limit)
+        parts = self._score_parts(facts, read, results)
+        picked = [pool[i] for i in chosen + self._each_part(parts, vectors, probability, chosen)]
         for pick in picked:
             if pick.text.rstrip().endswith(":"):
                 absorb_items(pick, everything)
         lead_block, rest = in_context(picked, everything, lead_first=not facts.wants_list)
         rest.sort(key=lambda c: (c.source, c.position))
-        missing = facts.missing_from([f"{r.title} {r.section or ''} {r.text}" for r in results])
+        texts = [f"{r.title} {r.section or ''} {r.text}" for r in results]
         # judged on the picks the model was fitted with: an ask's own sentence is shown, not weighed
-        judgement = self.judge(rows, probability, pool, picked[: len(chosen)], evidence, unseen_names, missing)
+        whole = self.judge(
+            rows, probability, pool, picked[: len(chosen)], evidence, unseen_names, facts.missing_from(texts)
+        )
+        asks = [
+            self.judge(
+                part_rows,
+                scores,
+                pool,
+                self._picks(vectors, scores, pool, limit),
+                evidence,
+                unseen_names,
+                part.missing_from(texts),
+            )
+            for part, part_rows, scores in parts
+        ]
+        judgement = max([whole, *asks], key=lambda j: j.probability)  # a question is answered when one of its asks is
         lead = 1 if lead_block[0].is_item else len(lead_block)  # a list's other rows are points, not the answer
         return Composition([*lead_block, *rest], judgement, lead)
 
@@ -172,30 +190,43 @@ class Composer:
         vector = np.asarray([[values[name] for name in ANSWER_FEATURES]])
         return Judgement(float(self.model.answer.probability(vector)[0]), self.model.answer_at, values)
 
+    def _score_parts(
+        self, facts: QuestionFacts, read: Reading, results: list[SearchResult]
+    ) -> list[tuple[QuestionFacts, np.ndarray, np.ndarray]]:
+        """For a question that joins several asks, each ask with every sentence's features and probability
+        against that ask alone (the dense similarity stays the whole question's: one embedding an answer)."""
+        everything, pool, _, rows = read
+        scored = []
+        for part in facts.parts:
+            features = sentence_features(part, pool, everything, results, rows[:, _FEATURE["dense"]], passage_score)
+            scored.append((part, features, self.model.sentence.probability(features)))
+        return scored
+
     def _each_part(
         self,
-        facts: QuestionFacts,
-        read: Reading,
-        results: list[SearchResult],
+        parts: list[tuple[QuestionFacts, np.ndarray, np.ndarray]],
+        vectors: np.ndarray,
         probability: np.ndarray,
         chosen: list[int],
     ) -> list[int]:
-        """For a question that joins several asks, the sentence that best answers each ask when it is not picked: the
-        model scores every sentence against that ask alone (the first ask's best often leads; the second's was
-        left out, below sentences closer to the whole question). It joins when it reaches the floor any pick must
-        reach, and is no near-duplicate of a pick."""
-        everything, pool, vectors, rows = read
+        """The sentence that best answers each ask when it is not picked (the first ask's best often leads; the
+        second's was left out, below sentences closer to the whole question). It joins when it reaches the floor
+        any pick must reach, and is no near-duplicate of a pick."""
         floor = self.model.keep_ratio * probability[chosen[0]]
         added: list[int] = []
-        for part in facts.parts:
-            features = sentence_features(part, pool, everything, results, rows[:, _FEATURE["dense"]], passage_score)
-            scores = self.model.sentence.probability(features)
+        for _, _, scores in parts:
             best = int(np.argmax(scores))
             picks = chosen + added
             if best in picks or scores[best] < floor or (vectors[picks] @ vectors[best]).max() >= self.duplicate_at:
                 continue
             added.append(best)
         return added
+
+    def _picks(
+        self, vectors: np.ndarray, probability: np.ndarray, pool: list[Candidate], limit: int
+    ) -> list[Candidate]:
+        """The sentences the model would pick on ``probability`` alone (an ask's own, to judge that ask)."""
+        return [pool[i] for i in self._mmr(vectors, probability, self.model.keep_ratio, limit)]
 
     def _mmr(
         self,

@@ -91,6 +91,16 @@ def test_each_ask_of_a_question_that_joins_two_gets_its_own_best_sentence(bm25: 
     assert "184,778" in first and "17,923" not in first
 
 
+def test_a_question_joining_two_asks_is_answered_when_one_ask_is(composer: Composer, bm25: BM25Index) -> None:
+    facts = QuestionFacts.of("How large are the Pilot Cities grants and which Kalmar officials sit on the jury?", bm25)
+    results = [passage(0, PILOTS)]
+    joined = composer.compose(facts, results, "explore", EVIDENCE).judgement
+    whole = composer.compose(replace(facts, parts=()), results, "explore", EVIDENCE).judgement
+    assert len(facts.parts) == 2
+    assert joined.probability > whole.probability  # the grants' ask is judged on its own, not diluted by the jury's
+    assert joined.answerable
+
+
 def test_the_judgement_is_a_probability_against_the_model_s_cut_off(composer: Composer, bm25: BM25Index) -> None:
     on_topic = compose(composer, bm25, "How large are the Pilot Cities grants?", [passage(0, PILOTS)])
     off = compose(composer, bm25, "What is the population of Kalmar in 1995?", [passage(1, TWINNING)])
