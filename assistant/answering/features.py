@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.answering.relevance import english_terms, states_absence
 from assistant.answering.sentences import Candidate, refers_back, with_items
+from assistant.core.numbers import number_values, values_at
 from assistant.core.schema import SearchResult
 from assistant.core.text import analyse, capitalised_names, fold, words
 from assistant.index.bm25 import BM25Index
@@ -147,13 +148,20 @@ class QuestionFacts:
 
     def missing_from(self, texts: Sequence[str]) -> tuple[float, float, float]:
         """What of the question no text holds: the IDF share of its terms found nowhere, the largest share of one
-        such term, and the share of its numbers (years, amounts) found nowhere. A question on a figure, year or
-        name the sources never give leaves its rarest term or its number unmatched."""
+        such term, and the share of its numbers (years, amounts) found nowhere, as written or by value ("€600k" is
+        the sources' "€600,000"). A question on a figure, year or name the sources never give leaves its rarest
+        term or its number unmatched."""
         present = set().union(*(analyse(text) for text in texts)) if texts else set()
         shares = [share for stems, share in zip(self.terms, self.weights) if not stems & present]
-        numbers = [w for w in words(self.text) if any(ch.isdigit() for ch in w)]
-        found = set().union(*(words(text) for text in texts)) if texts else set()
-        unmatched = sum(number not in found for number in numbers) / len(numbers) if numbers else 0.0
+        asked = words(self.text)
+        numbers = [i for i, w in enumerate(asked) if any(ch.isdigit() for ch in w)]
+        held = [words(text) for text in texts]
+        found, values = set().union(*held), set().union(*(number_values(tokens) for tokens in held))
+        unmatched = (
+            sum(asked[i] not in found and not values_at(asked, i) & values for i in numbers) / len(numbers)
+            if numbers
+            else 0.0
+        )
         return float(sum(shares)), float(max(shares, default=0.0)), unmatched
 
     def term_shares(self, texts: Sequence[str]) -> np.ndarray:

@@ -56,3 +56,13 @@ def test_a_sentence_naming_another_place_than_the_one_asked_is_marked() -> None:
     by_text = dict(zip(texts, rows))
     assert by_text["Espoo cut emissions by 22 percent."][COLUMN["other_place"]] == 1
     assert by_text["Lahti cut emissions by 70 percent."][COLUMN["place_in_sentence"]] == 1
+
+
+def test_a_number_asked_is_found_by_its_value_however_written() -> None:
+    heard = QuestionFacts.of("Someone told me Leuven got €600k for its climate fund. Is that confirmed?", None)
+    renovated = QuestionFacts.of("Did Vilnius renovate 2400 buildings by 2030?", None)
+    assert heard.missing_from(["Leuven received €600,000 from the Capital Hub."])[2] == 0.0
+    assert heard.missing_from(["Leuven received €0.6 million from the Capital Hub."])[2] == 0.0
+    assert heard.missing_from(["Leuven received €500,000 from the Capital Hub."])[2] == 1.0
+    assert renovated.missing_from(["2,400 buildings renovated by 2030"])[2] == 0.0
+    assert renovated.missing_from(["240 buildings renovated by 2030"])[2] == 0.5  # 2030 found, 2400 not
