@@ -28,6 +28,7 @@ from bench.gold import (
     DEV_QUESTIONS,
     FRESH_CONTRACTS,
     FURTHER_CONTRACTS,
+    FURTHER_FRESH_CONTRACTS,
     MORE_FRESH_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
@@ -138,9 +139,19 @@ def fresh_settings() -> Settings:
     return _library("fresh-index", load_questions([FRESH_CONTRACTS]))
 
 
-def more_fresh_settings() -> Settings:
-    """One index over six more fresh contracts (eval/fresh2), written before the changes they measure and held out."""
-    return _library("fresh2-index", load_questions([MORE_FRESH_CONTRACTS]))
+# the held-out sets of fresh contracts written before the changes they measure, each searched in a library of its own
+HELD_OUT_FRESH = (
+    (
+        "Six more fresh contracts (held out; eval/fresh2: Padova, Dijon, Rzeszów, Umeå, Sofia, Liberec)",
+        MORE_FRESH_CONTRACTS,
+        "fresh2-index",
+    ),
+    (
+        "Six further fresh contracts (held out; eval/fresh3: Leipzig, Turin, Rotterdam, Wrocław, Lappeenranta, Košice)",
+        FURTHER_FRESH_CONTRACTS,
+        "fresh3-index",
+    ),
+)
 
 
 def _library(index: str, questions: list[Question]) -> Settings:
@@ -180,12 +191,9 @@ def main() -> None:
             "Six fresh contracts, development half (eval/fresh: Klagenfurt, Vilnius, Kraków; never trained on)",
             evaluate(fresh_assistant, halves[True], args.failures),
         )
-        if not args.skip_test:
-            more_fresh = load_questions([MORE_FRESH_CONTRACTS])
-            print_table(
-                "Six more fresh contracts (held out; eval/fresh2: Padova, Dijon, Rzeszów, Umeå, Sofia, Liberec)",
-                evaluate(Assistant(more_fresh_settings()), more_fresh, args.failures),
-            )
+        for title, path, index in HELD_OUT_FRESH if not args.skip_test else ():
+            held_out = load_questions([path])
+            print_table(title, evaluate(Assistant(_library(index, held_out)), held_out, args.failures))
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(
