@@ -275,7 +275,9 @@ class Assistant:
         reply.engine = "extractive"
         reply.citations = citations
         steps = asks_how(reply.standalone_question or reply.question)
-        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, foreign, composition.lead, steps)
+        # the note says the quotes are English: a question asked in German may be answered from a German annex
+        translated = foreign and query_language(" ".join(shown)) == "en"
+        reply.answer = render(reply.mode, rendered, citations, reply.suggestions, translated, composition.lead, steps)
         return reply
 
     def _verified(self, reply: Reply, grounds: Grounds, composition: Composition, started: float) -> Reply:

@@ -267,6 +267,26 @@ def test_a_count_is_answered_from_the_sentence_that_gives_it(settings: Settings,
     assert not answered.abstained and "14" in answered.answer
 
 
+def test_a_question_answered_from_sources_in_its_own_language_is_not_said_to_be_translated(
+    settings: Settings, tmp_path: Path
+) -> None:
+    assistant = harbourtown(
+        settings,
+        tmp_path,
+        {
+            "fernwaerme": (
+                "Harbourtown Fernwärmeplan",
+                "Harbourtown will bis 2030 insgesamt 35.000 Haushalte an das Fernwärmenetz der Stadtwerke anschließen. "
+                "Die Stadtwerke bauen dafür zwei neue Wärmepumpen am Hafen. Der Ausbau kostet rund 30 Millionen Euro.",
+                "energy",
+            )
+        },
+    )
+    reply = assistant.ask("Wie viele Haushalte will Harbourtown bis 2030 an das Fernwärmenetz anschließen?")
+    assert not reply.abstained and "35.000" in reply.answer
+    assert not reply.answer.startswith("(Answer drawn from English sources.)")
+
+
 def test_the_askers_own_city_or_country_neither_narrows_the_sources_nor_stops_the_answer(assistant: Assistant) -> None:
     unknown = assistant.ask(
         "Hello, I work for the city of Kalmar. We are not one of the 112 Mission Cities. Where do we begin?",
