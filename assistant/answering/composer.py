@@ -69,12 +69,14 @@ class Composer:
         cosine_range: tuple[float, float],
         duplicate_at: float = 0.92,
         max_sentences: int = 6,
+        embedded_at_most: int = 48,
     ) -> None:
         self.embedder = embedder
         self.model = model
         self.lo, self.hi = cosine_range
         self.duplicate_at = duplicate_at
         self.max_sentences = max_sentences
+        self.embedded_at_most = embedded_at_most
 
     def compose(
         self,
@@ -135,10 +137,17 @@ class Composer:
         pool = [c for c in everything if c.usable]
         if not pool:
             return None
-        vectors = sentence_vectors(self.embedder, [c.text for c in pool])
+        # embedding the sentences is most of an answer's time: only the likeliest by every other feature are embedded
+        # (the features still read the whole pool, so that a sentence's neighbours and the pool's best count)
+        unembedded = sentence_features(facts, pool, everything, results, np.zeros(len(pool)), passage_score)
+        likeliest = np.argsort(-self.model.sentence.probability(unembedded), kind="stable")[: self.embedded_at_most]
+        kept = np.sort(likeliest)
+        vectors = sentence_vectors(self.embedder, [pool[i].text for i in kept])
         query = self.embedder.embed_query(facts.embedded)
-        dense = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
-        return everything, pool, vectors, sentence_features(facts, pool, everything, results, dense, passage_score)
+        dense = np.zeros(len(pool))
+        dense[kept] = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
+        rows = sentence_features(facts, pool, everything, results, dense, passage_score)[kept]
+        return everything, [pool[i] for i in kept], vectors, rows
 
     def _limit(self, facts: QuestionFacts, mode: str) -> int:
         """How many sentences at most: more for a list, the first steps of a path and several asks."""

@@ -101,6 +101,16 @@ def test_a_question_joining_two_asks_is_answered_when_one_ask_is(composer: Compo
     assert joined.answerable
 
 
+def test_only_the_likeliest_sentences_are_embedded_and_the_answer_stays(bm25: BM25Index) -> None:
+    few = Composer(get_embedder("minilm", 2), load_answer_model(), (0.05, 0.75), embedded_at_most=2)
+    facts = QuestionFacts.of("How large are the Pilot Cities grants?", bm25)
+    results = [passage(0, PILOTS), passage(1, TWINNING), passage(2, STEPS)]
+    read = few.read(facts, results)
+    assert read is not None and len(read[1]) == len(read[2]) == len(read[3]) == 2
+    assert len([c for c in read[0] if c.usable]) > 2  # the rest were read for their features, not embedded
+    assert "€1.5 million" in few.compose(facts, results, "explore", EVIDENCE, read=read).picks[0].text
+
+
 def test_the_judgement_is_a_probability_against_the_model_s_cut_off(composer: Composer, bm25: BM25Index) -> None:
     on_topic = compose(composer, bm25, "How large are the Pilot Cities grants?", [passage(0, PILOTS)])
     off = compose(composer, bm25, "What is the population of Kalmar in 1995?", [passage(1, TWINNING)])
