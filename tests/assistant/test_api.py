@@ -241,6 +241,12 @@ def test_a_question_in_another_language_is_compared_with_sentences_in_the_source
     assert reply.answer.startswith("(Answer drawn from English sources.)") and not reply.abstained
 
 
+HEATING_PLAN_IN_GERMAN = (
+    "Harbourtown will bis 2030 insgesamt 35.000 Haushalte an das Fernwärmenetz der Stadtwerke anschließen. Die "
+    "Stadtwerke bauen dafür zwei neue Wärmepumpen am Hafen. Der Ausbau kostet rund 30 Millionen Euro."
+)
+
+
 def harbourtown(settings: Settings, tmp_path: Path, docs: dict[str, tuple[str, str, str]]) -> Assistant:
     """An assistant over small made-up documents about Harbourtown: slug -> (title, body, topics)."""
     folder = tmp_path / "incoming"
@@ -270,19 +276,10 @@ def test_a_count_is_answered_from_the_sentence_that_gives_it(settings: Settings,
 def test_a_question_answered_from_sources_in_its_own_language_is_not_said_to_be_translated(
     settings: Settings, tmp_path: Path
 ) -> None:
-    assistant = harbourtown(
-        settings,
-        tmp_path,
-        {
-            "fernwaerme": (
-                "Harbourtown Fernwärmeplan",
-                "Harbourtown will bis 2030 insgesamt 35.000 Haushalte an das Fernwärmenetz der Stadtwerke anschließen. "
-                "Die Stadtwerke bauen dafür zwei neue Wärmepumpen am Hafen. Der Ausbau kostet rund 30 Millionen Euro.",
-                "energy",
-            )
-        },
+    plan = ("Harbourtown Fernwärmeplan", HEATING_PLAN_IN_GERMAN, "energy")
+    reply = harbourtown(settings, tmp_path, {"fernwaerme": plan}).ask(
+        "Wie viele Haushalte will Harbourtown bis 2030 an das Fernwärmenetz anschließen?"
     )
-    reply = assistant.ask("Wie viele Haushalte will Harbourtown bis 2030 an das Fernwärmenetz anschließen?")
     assert not reply.abstained and "35.000" in reply.answer
     assert not reply.answer.startswith("(Answer drawn from English sources.)")
 
