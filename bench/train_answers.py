@@ -74,7 +74,7 @@ def read_questions(assistant: Assistant, questions: list[Question]) -> list[Exam
         if not grounds.passages or grounds.evidence.off_topic:
             continue
         composer, facts = assistant.composer_for(grounds, selecting())
-        read = composer.read(facts, grounds.passages)
+        read = composer.read(facts, grounds.passages, every_sentence=True)
         labels = np.zeros(0)
         if read is not None:
             shown = [with_items(c, read[0]) for c in read[1]]  # a sentence as a reply shows it

@@ -130,9 +130,10 @@ class Composer:
         lead = 1 if lead_block[0].is_item else len(lead_block)  # a list's other rows are points, not the answer
         return Composition([*lead_block, *rest], judgement, lead)
 
-    def read(self, facts: QuestionFacts, results: list[SearchResult]) -> Reading | None:
+    def read(self, facts: QuestionFacts, results: list[SearchResult], every_sentence: bool = False) -> Reading | None:
         """The passages' sentences (all, and those usable on their own), the usable ones' vectors and features;
-        ``None`` when no sentence can stand in an answer."""
+        ``None`` when no sentence can stand in an answer. ``every_sentence``: none left out for its rank (the
+        training script's, whose sentence model is not fitted yet)."""
         everything = candidates(results)
         pool = [c for c in everything if c.usable]
         if not pool:
@@ -140,7 +141,8 @@ class Composer:
         # embedding the sentences is most of an answer's time: only the likeliest by every other feature are embedded
         # (the features still read the whole pool, so that a sentence's neighbours and the pool's best count)
         unembedded = sentence_features(facts, pool, everything, results, np.zeros(len(pool)), passage_score)
-        likeliest = np.argsort(-self.model.sentence.probability(unembedded), kind="stable")[: self.embedded_at_most]
+        at_most = len(pool) if every_sentence else self.embedded_at_most
+        likeliest = np.argsort(-self.model.sentence.probability(unembedded), kind="stable")[:at_most]
         kept = np.sort(likeliest)
         vectors = sentence_vectors(self.embedder, [pool[i].text for i in kept])
         query = self.embedder.embed_query(facts.embedded)

@@ -107,7 +107,10 @@ def test_only_the_likeliest_sentences_are_embedded_and_the_answer_stays(bm25: BM
     results = [passage(0, PILOTS), passage(1, TWINNING), passage(2, STEPS)]
     read = few.read(facts, results)
     assert read is not None and len(read[1]) == len(read[2]) == len(read[3]) == 2
-    assert len([c for c in read[0] if c.usable]) > 2  # the rest were read for their features, not embedded
+    usable = [c for c in read[0] if c.usable]
+    assert len(usable) > 2  # the rest were read for their features, not embedded
+    every = few.read(facts, results, every_sentence=True)  # as the training script reads them
+    assert every is not None and [c.text for c in every[1]] == [c.text for c in usable]
     assert "€1.5 million" in few.compose(facts, results, "explore", EVIDENCE, read=read).picks[0].text
 
 
