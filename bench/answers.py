@@ -26,6 +26,7 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from bench.gold import (
     DEV_QUESTIONS,
+    DEVELOPMENT_CONTRACTS,
     FRESH_CONTRACTS,
     FURTHER_CONTRACTS,
     FURTHER_FRESH_CONTRACTS,
@@ -190,6 +191,11 @@ def main() -> None:
         print_table(
             "Six fresh contracts, development half (eval/fresh: Klagenfurt, Vilnius, Kraków; never trained on)",
             evaluate(fresh_assistant, halves[True], args.failures),
+        )
+        development = load_questions([DEVELOPMENT_CONTRACTS])
+        print_table(
+            "Six contracts for development (eval/fresh4: Thessaloniki, Amsterdam, Warsaw, Lyon, Antwerp, Marseille)",
+            evaluate(Assistant(_library("fresh4-index", development)), development, args.failures),
         )
         for title, path, index in HELD_OUT_FRESH if not args.skip_test else ():
             held_out = load_questions([path])

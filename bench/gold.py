@@ -17,6 +17,7 @@ FURTHER_CONTRACTS = PROJECT_ROOT / "eval" / "contracts" / "questions.jsonl"
 FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh" / "questions.jsonl"
 MORE_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh2" / "questions.jsonl"
 FURTHER_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh3" / "questions.jsonl"
+DEVELOPMENT_CONTRACTS = PROJECT_ROOT / "eval" / "fresh4" / "questions.jsonl"
 TEST_QUESTIONS = PROJECT_ROOT / "eval" / "test" / "questions.jsonl"
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 
