@@ -1,7 +1,8 @@
 """Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
 set (held out: read it once, at the end), its development half, eight further contracts that the answer model is
-not trained on, six fresh ones in two halves (one held out like the test half), the gold set on the shipped corpus,
-and the older questions over five real contracts.
+not trained on, six fresh ones in two halves (one held out like the test half), six more for development
+(eval/fresh4), two sets of six held out whole (eval/fresh2, eval/fresh3), the gold set on the shipped corpus, and the
+older questions over five real contracts.
 
 Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
 in other languages); abstention on unanswerable questions; false abstentions; answers with an invalid citation;
@@ -140,17 +141,26 @@ def fresh_settings() -> Settings:
     return _library("fresh-index", load_questions([FRESH_CONTRACTS]))
 
 
-# the held-out sets of fresh contracts written before the changes they measure, each searched in a library of its own
-HELD_OUT_FRESH = (
+# Sets of fresh contracts written before the changes they measure, each searched in a library of its own: (title,
+# questions, index, held out). A held-out set is printed only without --skip-test and never read for failures.
+FRESH_SETS = (
+    (
+        "Six contracts for development (eval/fresh4: Thessaloniki, Amsterdam, Warsaw, Lyon, Antwerp, Marseille)",
+        DEVELOPMENT_CONTRACTS,
+        "fresh4-index",
+        False,
+    ),
     (
         "Six more fresh contracts (held out; eval/fresh2: Padova, Dijon, Rzeszów, Umeå, Sofia, Liberec)",
         MORE_FRESH_CONTRACTS,
         "fresh2-index",
+        True,
     ),
     (
         "Six further fresh contracts (held out; eval/fresh3: Leipzig, Turin, Rotterdam, Wrocław, Lappeenranta, Košice)",
         FURTHER_FRESH_CONTRACTS,
         "fresh3-index",
+        True,
     ),
 )
 
@@ -192,14 +202,11 @@ def main() -> None:
             "Six fresh contracts, development half (eval/fresh: Klagenfurt, Vilnius, Kraków; never trained on)",
             evaluate(fresh_assistant, halves[True], args.failures),
         )
-        development = load_questions([DEVELOPMENT_CONTRACTS])
-        print_table(
-            "Six contracts for development (eval/fresh4: Thessaloniki, Amsterdam, Warsaw, Lyon, Antwerp, Marseille)",
-            evaluate(Assistant(_library("fresh4-index", development)), development, args.failures),
-        )
-        for title, path, index in HELD_OUT_FRESH if not args.skip_test else ():
-            held_out = load_questions([path])
-            print_table(title, evaluate(Assistant(_library(index, held_out)), held_out, args.failures))
+        for title, path, index, held_out in FRESH_SETS:
+            if held_out and args.skip_test:
+                continue
+            questions = load_questions([path])
+            print_table(title, evaluate(Assistant(_library(index, questions)), questions, args.failures))
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(

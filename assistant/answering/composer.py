@@ -138,12 +138,13 @@ class Composer:
         pool = [c for c in everything if c.usable]
         if not pool:
             return None
-        # embedding the sentences is most of an answer's time: only the likeliest by every other feature are embedded
-        # (the features still read the whole pool, so that a sentence's neighbours and the pool's best count)
-        unembedded = sentence_features(facts, pool, everything, results, np.zeros(len(pool)), passage_score)
-        at_most = len(pool) if every_sentence else self.embedded_at_most
-        likeliest = np.argsort(-self.model.sentence.probability(unembedded), kind="stable")[:at_most]
-        kept = np.sort(likeliest)
+        kept = np.arange(len(pool))
+        if not every_sentence and len(pool) > self.embedded_at_most:
+            # embedding the sentences is most of an answer's time: only the likeliest by every other feature are
+            # embedded (the features still read the whole pool, so that a sentence's neighbours and its best count)
+            unembedded = sentence_features(facts, pool, everything, results, np.zeros(len(pool)), passage_score)
+            likeliest = np.argsort(-self.model.sentence.probability(unembedded), kind="stable")
+            kept = np.sort(likeliest[: self.embedded_at_most])
         vectors = sentence_vectors(self.embedder, [pool[i].text for i in kept])
         query = self.embedder.embed_query(facts.embedded)
         dense = np.zeros(len(pool))
