@@ -31,6 +31,7 @@ from bench.gold import (
     FRESH_CONTRACTS,
     FURTHER_CONTRACTS,
     FURTHER_FRESH_CONTRACTS,
+    LAST_FRESH_CONTRACTS,
     MORE_FRESH_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
@@ -160,6 +161,12 @@ FRESH_SETS = (
         "Six further fresh contracts (held out; eval/fresh3: Leipzig, Turin, Rotterdam, Wrocław, Lappeenranta, Košice)",
         FURTHER_FRESH_CONTRACTS,
         "fresh3-index",
+        True,
+    ),
+    (
+        "Six last fresh contracts (held out; eval/fresh5: Rome, Pécs, Trondheim, Gabrovo, Tauragė, Groningen)",
+        LAST_FRESH_CONTRACTS,
+        "fresh5-index",
         True,
     ),
 )
