@@ -154,7 +154,7 @@ class QuestionFacts:
         present = set().union(*(analyse(text) for text in texts)) if texts else set()
         shares = [share for stems, share in zip(self.terms, self.weights) if not stems & present]
         asked = words(self.text)
-        numbers = [i for i, w in enumerate(asked) if any(ch.isdigit() for ch in w)]
+        numbers = [i for i, w in enumerate(asked) if w[:1].isdigit()]  # "co2e" names a gas, not a figure
         held = [words(text) for text in texts]
         found, values = set().union(*held), set().union(*(number_values(tokens) for tokens in held))
         unmatched = (

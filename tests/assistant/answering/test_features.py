@@ -66,3 +66,12 @@ def test_a_number_asked_is_found_by_its_value_however_written() -> None:
     assert heard.missing_from(["Leuven received €500,000 from the Capital Hub."])[2] == 1.0
     assert renovated.missing_from(["2,400 buildings renovated by 2030"])[2] == 0.0
     assert renovated.missing_from(["240 buildings renovated by 2030"])[2] == 0.5  # 2030 found, 2400 not
+
+
+def test_a_unit_holding_a_digit_is_a_word_not_a_number_asked() -> None:
+    """ "t CO2e" was counted as a figure the sources never give (they write "t CO2 equivalent"), and a table question
+    on Lyon's 2019 emissions was refused."""
+    asked = QuestionFacts.of("Lyon, table A-1.4b (2019): t CO2e for buildings & heating?", None)
+    source = "A-1.4b: GHG emissions by source sector; Base year 2019; Unit t CO2 equivalent/year"
+    assert asked.missing_from([source])[2] == 0.0
+    assert asked.missing_from(["GHG emissions by source sector in 2018"])[2] == 1.0
