@@ -118,6 +118,8 @@ _STEP_HEADING = re.compile(
     r"\s*(.+)$|^#+\s*\d+[.)]\s+(.+)$",
     re.I,
 )
+_LIST_ITEMS_SHOWN = 6  # the items of a list shown around one that answers
+_TABLE_ROWS_SHOWN = 10  # the rows of a table shown around one that answers
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 # a sum of money, a percentage or a number with thousands separators: a value, never a column's name
 _AMOUNT = re.compile(r"[€£$]\s?\d|\d\s?(%|€)|\d[.,\s]\d{3}\b")
@@ -304,9 +306,10 @@ def absorb_items(intro: Candidate, pool: list[Candidate]) -> list[Candidate]:
     return items
 
 
-def _siblings(item: Candidate, everything: list[Candidate], limit: int = 6) -> list[Candidate]:
-    """A list item or table row with the items next to it in the same unbroken list, in source order, at most
-    ``limit``."""
+def _siblings(item: Candidate, everything: list[Candidate]) -> list[Candidate]:
+    """A list item or table row with the items next to it in the same unbroken list, in source order: at most 6
+    items of a list, 10 rows of a table (a question on a table often asks for a row and its total, further down)."""
+    limit = _TABLE_ROWS_SHOWN if item.is_table else _LIST_ITEMS_SHOWN
     same = sorted((c for c in everything if c.source == item.source), key=lambda c: c.position)
     at = same.index(item)
     start = end = at

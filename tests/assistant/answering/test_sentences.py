@@ -184,6 +184,18 @@ def test_an_item_whose_introduction_is_picked_too_is_read_under_it_and_a_list_is
     assert sum("city-induced framework" in t for t in shown) == 1  # the list once, and never the bare item
 
 
+def test_a_table_row_is_shown_with_its_table_down_to_the_total_and_a_list_item_with_fewer_items() -> None:
+    """A question on a row and its table's total had the row shown with the rows above it, and the total left out."""
+    sectors = ["Transport", "Buildings", "Electricity", "Waste", "Industry", "Agriculture", "Other"]
+    table = "| Sector | Total |\n|---|---|\n" + "".join(f"| {s} | {100 + i} |\n" for i, s in enumerate(sectors))
+    everything = candidates([passage(0, table + "| Total | 1000 |\n")])
+    block, _ = in_context([starting(everything, "Sector: Industry")], everything, lead_first=True)
+    assert block[0].text == "Sector: Industry; Total: 104." and block[-1].text == "Sector: Total; Total: 1000."
+    items = candidates([passage(0, "".join(f"- {s} is a sector of the inventory.\n" for s in sectors + ["Total"]))])
+    block, _ = in_context([starting(items, "Industry")], items)
+    assert len(block) == 6
+
+
 def test_a_row_picked_to_lead_is_shown_even_when_it_is_not_on_the_place_asked() -> None:
     """A list question on Milan whose best row was about another place had an empty lead, and the reply failed."""
     rows = "| Country | Cities |\n|---|---|\n| Poland | Kraków, Łódź |\n| Sweden | Malmö, Lund |\n"
