@@ -257,8 +257,8 @@ def capitalised_spans(text: str, with_first: bool = True) -> list[tuple[int, int
     for match in _CAPITALISED.finditer(text):
         start, name = match.start(), match.group(0)
         opens_sentence = not text[:start].strip() or text[:start].rstrip()[-1] in '.?!:"“(¿¡'
-        if opens_sentence and not with_first:
-            first, _, rest = name.partition(" ")
+        first, _, rest = name.partition(" ")
+        if opens_sentence and not with_first and not _owner(first):
             if not rest.strip():
                 continue
             start, name = start + len(first) + 1 + (len(rest) - len(rest.lstrip())), rest.strip()
@@ -266,6 +266,13 @@ def capitalised_spans(text: str, with_first: bool = True) -> list[tuple[int, int
                 continue
         spans.append((start, start + len(name), name.rstrip("'’")))
     return spans
+
+
+def _owner(word: str) -> bool:
+    """Whether a word is a name by its possessive ("Almere's 2030 target?" opens with a name; "It's", "What's" do
+    not)."""
+    owner = word.replace("’", "'").removesuffix("'s")
+    return owner != word.replace("’", "'") and owner.lower() not in STOPWORDS
 
 
 def capitalised_names(text: str, with_first: bool = False) -> list[str]:

@@ -178,6 +178,18 @@ def test_a_name_owning_another_is_two_names_and_a_spanish_question_word_is_none(
     assert capitalised_names("¡Hola! ¿Cuántos edificios tiene Cape Coral?") == ["Cape Coral"]
 
 
+def test_a_possessive_opening_a_sentence_is_a_name_and_a_contraction_is_not() -> None:
+    """ "Almere's 2030 target?" lost its only name with the capital a sentence opens with, so a question on a city
+    the sources never name was answered from another city's contract."""
+    assert capitalised_names("Almere's 2030 CO2 target - is it in the Amsterdam contract?") == [
+        "Almere",
+        "CO2",
+        "Amsterdam",
+    ]
+    assert capitalised_names("Lyon CCC: Saint-Étienne's 2030 target?") == ["CCC", "Saint-Étienne"]
+    assert capitalised_names("It's in the Amsterdam plan. What's in it?") == ["Amsterdam"]
+
+
 def test_a_huge_title_is_capped_at_a_word_and_a_short_one_is_kept() -> None:
     huge = "Heat network expansion plan " * 4000  # 112 KB
     shown = capped(huge)
