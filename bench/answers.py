@@ -35,6 +35,7 @@ from bench.gold import (
     MORE_FRESH_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
+    SIXTH_FRESH_CONTRACTS,
     TEST_QUESTIONS,
     Question,
     citations_valid,
@@ -167,6 +168,12 @@ FRESH_SETS = (
         "Six last fresh contracts (held out; eval/fresh5: Rome, Pécs, Trondheim, Gabrovo, Tauragė, Groningen)",
         LAST_FRESH_CONTRACTS,
         "fresh5-index",
+        True,
+    ),
+    (
+        "Six more fresh contracts (held out; eval/fresh6: Bucharest 2, Suceava, Kozani, Kalamata, Miskolc, Velenje)",
+        SIXTH_FRESH_CONTRACTS,
+        "fresh6-index",
         True,
     ),
 )
