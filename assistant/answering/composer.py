@@ -5,7 +5,8 @@ sentence gets general features against the question (``features``), the answer m
 probability that the sentence states what is asked, and the best sentences are picked greedily with a redundancy
 penalty (MMR). The same model, from the picks and the retrieval evidence, judges whether the passages answer the
 question at all (``Judgement``), which ``verify`` applies to every engine's reply. A question that joins several
-asks is answered when one of them is: each ask is judged on its own sentences too.
+asks is answered when one of them is: each ask is judged on its own sentences too; and each thing a question joins
+("buildings and the total") is shown the sentence that best answers it.
 """
 
 from __future__ import annotations
@@ -102,8 +103,9 @@ class Composer:
             candidate.on_place = _on_place(candidate, facts.places, results)
         limit = self._limit(facts, mode)
         chosen = self._mmr(vectors, probability, self.model.keep_ratio, limit)
-        parts = self._score_parts(facts, read, results)
-        picked = [pool[i] for i in chosen + self._each_part(parts, vectors, probability, chosen)]
+        parts = self._score_parts(facts.parts, read, results)
+        shown = self._score_parts(facts.conjuncts, read, results)  # shown each, not judged: they need not be asks
+        picked = [pool[i] for i in chosen + self._each_part(parts + shown, vectors, probability, chosen)]
         for pick in picked:
             if pick.text.rstrip().endswith(":"):
                 absorb_items(pick, everything)
@@ -203,13 +205,13 @@ class Composer:
         return Judgement(float(self.model.answer.probability(vector)[0]), self.model.answer_at, values)
 
     def _score_parts(
-        self, facts: QuestionFacts, read: Reading, results: list[SearchResult]
+        self, parts: tuple[QuestionFacts, ...], read: Reading, results: list[SearchResult]
     ) -> list[tuple[QuestionFacts, np.ndarray, np.ndarray]]:
-        """For a question that joins several asks, each ask with every sentence's features and probability
-        against that ask alone (the dense similarity stays the whole question's: one embedding an answer)."""
+        """Each part of a question (its asks, or the things it joins) with every sentence's features and probability
+        against that part alone (the dense similarity stays the whole question's: one embedding an answer)."""
         everything, pool, _, rows = read
         scored = []
-        for part in facts.parts:
+        for part in parts:
             features = sentence_features(part, pool, everything, results, rows[:, _FEATURE["dense"]], passage_score)
             scored.append((part, features, self.model.sentence.probability(features)))
         return scored

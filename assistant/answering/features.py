@@ -24,6 +24,7 @@ from assistant.index.bm25 import BM25Index
 from assistant.index.word_vectors import Translate
 from assistant.query.answer_types import (
     AnswerType,
+    conjuncts,
     counted_things,
     counted_words,
     counts_of,
@@ -89,6 +90,7 @@ class QuestionFacts:
     weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     reading: str = ""
     parts: tuple[QuestionFacts, ...] = ()  # each ask of a question that joins several, about its places and years
+    conjuncts: tuple[QuestionFacts, ...] = ()  # each thing it joins ("buildings and the total"), to be shown
 
     @property
     def embedded(self) -> str:
@@ -120,15 +122,18 @@ class QuestionFacts:
         names = [n for n in capitalised_names(question) if not set(words(n)) <= place_words]
         if foreign and bm25 is not None:  # German capitalises every noun: a name is one the sources also write
             names = [n for n in names if all(stem in bm25.vocab for stem in analyse(n))]
-        asked = question_parts(question)
-        parts = (
-            tuple(
-                replace(cls.of(part, bm25, foreign, translate), places=places, names=names, years=years_named(question))
-                for part in asked
+        asked, joined = question_parts(question), conjuncts(question)
+
+        def each(pieces: list[str]) -> tuple[QuestionFacts, ...]:
+            """Each piece read on its own, about the whole question's places, names and years."""
+            return tuple(
+                replace(
+                    cls.of(piece, bm25, foreign, translate), places=places, names=names, years=years_named(question)
+                )
+                for piece in pieces
             )
-            if len(asked) > 1
-            else ()
-        )
+
+        parts = each(asked) if len(asked) > 1 else ()
         return cls(
             text=question,
             terms=terms,
@@ -144,6 +149,7 @@ class QuestionFacts:
             weights=weights / (weights.sum() or 1.0),
             reading=reading,
             parts=parts,
+            conjuncts=each(joined) if len(joined) > len(asked) else (),
         )
 
     def missing_from(self, texts: Sequence[str]) -> tuple[float, float, float]:

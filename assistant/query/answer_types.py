@@ -108,6 +108,21 @@ def question_parts(question: str) -> list[str]:
     return [part for part in parts if part]
 
 
+def conjuncts(question: str) -> list[str]:
+    """The things a question joins, each asked for ("t CO2e for buildings and the total" → "t CO2e for buildings",
+    "the total"): it is cut at every joining word (``join`` in ``cues.yaml``), whatever follows. Each should be
+    shown an answer; unlike ``question_parts``, a conjunct need not be an ask of its own."""
+    tokens = _without_carried_context(question).split()
+    parts: list[str] = []
+    start = 0
+    for at, token in enumerate(tokens):
+        if at > start and is_cue("join", token):
+            parts.append(" ".join(tokens[start:at]))
+            start = at + 1
+    parts.append(" ".join(tokens[start:]))
+    return [part for part in parts if part]
+
+
 def wants_list(question: str) -> bool:
     """Whether a question asks for several things ("which cities ...?", "what are the steps ...?")."""
     return has_cue("list", _without_carried_context(question))

@@ -38,6 +38,17 @@ INVENTORY = (
     "The vehicle fleet was the second largest source of operations emissions in the inventory. "
     "Airport facilities accounted for 10 percent of emissions with 17,923 metric tons CO2e."
 )
+AIRPORT = (
+    "Airport facilities emitted 17,923 metric tons of CO2e in 2010. "
+    "Airport facilities emissions come mostly from heating the terminal buildings. "
+    "The airport facilities include two terminals, a cargo hall and the control tower. "
+    "Airport facilities emissions from lighting fell after the LED retrofit. "
+    "Emissions of the airport facilities rose with passenger numbers until 2008. "
+    "Airport ground vehicles are counted with the airport facilities emissions. "
+    "The airport facilities plan sets out how their emissions will be halved. "
+    "Airport facilities emissions are reported to the council every year. "
+    "All in all, the city's own operations emitted 184,778 metric tons in 2010."
+)
 EVIDENCE = Evidence("minilm", 0.6, 0.8, 0.7, True, False)
 
 
@@ -99,6 +110,18 @@ def test_a_question_joining_two_asks_is_answered_when_one_ask_is(composer: Compo
     assert len(facts.parts) == 2
     assert joined.probability > whole.probability  # the grants' ask is judged on its own, not diluted by the jury's
     assert joined.answerable
+
+
+def test_each_thing_a_question_joins_is_shown_its_best_sentence(composer: Composer) -> None:
+    """ "the airport's emissions and the total": sentences on the airport filled the answer, and the total was left
+    out, below them all on the whole question."""
+    bm25 = BM25Index.build([(f"doc{i}", text, {}) for i, text in enumerate([PILOTS, TWINNING, STEPS, AIRPORT])])
+    facts = QuestionFacts.of("Airport facilities emissions and the operations total?", bm25)
+    total = "All in all, the city's own operations emitted 184,778 metric tons in 2010."
+    shown = composer.compose(facts, [passage(0, AIRPORT)], "explore", EVIDENCE).picks
+    whole = composer.compose(replace(facts, conjuncts=()), [passage(0, AIRPORT)], "explore", EVIDENCE).picks
+    assert [c.text for c in facts.conjuncts] == ["Airport facilities emissions", "the operations total?"]
+    assert total in [c.text for c in shown] and total not in [c.text for c in whole]
 
 
 def test_only_the_likeliest_sentences_are_embedded_and_the_answer_stays(bm25: BM25Index) -> None:

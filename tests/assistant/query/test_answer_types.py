@@ -6,6 +6,7 @@ import pytest
 
 from assistant.query.answer_types import (
     AnswerType,
+    conjuncts,
     counted_things,
     counted_words,
     counts_of,
@@ -134,3 +135,16 @@ def test_a_question_is_cut_into_its_asks_where_a_joining_word_meets_a_question_w
     question: str, parts: list[str]
 ) -> None:
     assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize(
+    ("question", "joined"),
+    [
+        ("t CO2e for buildings and the total?", ["t CO2e for buildings", "the total?"]),
+        ("What are the costs and benefits of heat pumps?", ["What are the costs", "benefits of heat pumps?"]),
+        ("Ile kosztuje projekt i czego dotyczy?", ["Ile kosztuje projekt", "czego dotyczy?"]),
+        ("How many actions are there?", ["How many actions are there?"]),
+    ],
+)
+def test_a_question_is_cut_into_the_things_it_joins_at_every_joining_word(question: str, joined: list[str]) -> None:
+    assert conjuncts(question) == joined
