@@ -10,11 +10,13 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
 from assistant.core.schema import SearchResult
 from assistant.core.text import FIGURE_LABEL, is_list_item, split_sentences, strip_bullet, word_count
+from assistant.core.vocabulary import vocabulary
 from assistant.index.embeddings import Embedder
 
 _ANAPHORIC = re.compile(
@@ -249,8 +251,24 @@ def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, 
             elif (list_at := _list_after(raw, position)) >= 0 and (intro := _heading_intro(stripped)):
                 out.append((position, intro, False, heading, False, list_at if list_at > position + 1 else -1))
             continue
-        out.append((position, clean_sentence(sentence), is_list_item(sentence), heading, False, -1))
+        if not is_caption(stripped):
+            out.append((position, clean_sentence(sentence), is_list_item(sentence), heading, False, -1))
     return out
+
+
+@lru_cache(maxsize=1)
+def _caption_labels() -> frozenset[str]:
+    return frozenset(vocabulary().get("caption_labels", []))
+
+
+def is_caption(line: str) -> bool:
+    """Whether a line is a figure's or table's caption: a caption label and a number, then a title with no sentence
+    end of its own ("Figure 11 - Greenhouse gas emissions from transport - Marseille 2019"). It names what its figure
+    shows and states none of it, so it is never quoted; "Table 3 shows the emissions." is a sentence."""
+    tokens = line.split()
+    if len(tokens) < 2 or line.rstrip()[-1] in ".!?:;":
+        return False
+    return tokens[0].lower() in _caption_labels() and any(ch.isdigit() for ch in tokens[1])
 
 
 def candidates(results: list[SearchResult], per_passage: int = 40) -> list[Candidate]:

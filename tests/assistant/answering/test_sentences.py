@@ -196,6 +196,20 @@ def test_a_table_row_is_shown_with_its_table_down_to_the_total_and_a_list_item_w
     assert len(block) == 6
 
 
+def test_a_figure_caption_is_never_a_candidate_and_a_sentence_naming_a_table_is() -> None:
+    """A Marseille reply opened with "Figure 11 - Greenhouse gas emissions from transport - … ATMO Sud data.": it
+    names what the chart shows and states none of it."""
+    text = (
+        "Figure 11 - Greenhouse gas emissions from transport - Scopes 1 and 2 - Marseille 2019\n\n"
+        "Rysunek 2 Emisje w sektorze transportu\n\nTable 3 shows the emissions of transport in 2019.\n\n"
+        "Road transport emits 80% of the sector's greenhouse gases."
+    )
+    assert [c.text for c in candidates([passage(0, text)])] == [
+        "Table 3 shows the emissions of transport in 2019.",
+        "Road transport emits 80% of the sector's greenhouse gases.",
+    ]
+
+
 def test_a_row_picked_to_lead_is_shown_even_when_it_is_not_on_the_place_asked() -> None:
     """A list question on Milan whose best row was about another place had an empty lead, and the reply failed."""
     rows = "| Country | Cities |\n|---|---|\n| Poland | Kraków, Łódź |\n| Sweden | Malmö, Lund |\n"
