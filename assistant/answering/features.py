@@ -119,7 +119,9 @@ class QuestionFacts:
         idf = [max(bm25.idf(sorted(stems))) if bm25 is not None and stems else 1.0 for stems in terms]
         weights = np.asarray(idf, dtype=float)
         place_words = {w for p in places for w in words(p)}
-        names = [n for n in capitalised_names(question) if not set(words(n)) <= place_words]
+        names = [  # "CO2e", "A-1" are a formula and a code, whose figures ``missing_from`` reads: not names
+            n for n in capitalised_names(question) if not set(words(n)) <= place_words and not any(map(str.isdigit, n))
+        ]
         if foreign and bm25 is not None:  # German capitalises every noun: a name is one the sources also write
             names = [n for n in names if all(stem in bm25.vocab for stem in analyse(n))]
         asked, joined = question_parts(question), conjuncts(question)

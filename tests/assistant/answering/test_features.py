@@ -68,6 +68,12 @@ def test_a_number_asked_is_found_by_its_value_however_written() -> None:
     assert renovated.missing_from(["240 buildings renovated by 2030"])[2] == 0.5  # 2030 found, 2400 not
 
 
+def test_a_formula_or_a_code_is_not_a_name_the_sources_must_give() -> None:
+    """The "CO2e" and the "A-1" of "A-1.4b" were names the picks had to hold: a Thessaloniki table question failed."""
+    facts = QuestionFacts.of("Thessaloniki, table A-1.4b: electricity emissions (t CO2e/yr) of Stadtwerke?", None)
+    assert facts.names == ["Stadtwerke"]
+
+
 def test_a_unit_holding_a_digit_is_a_word_not_a_number_asked() -> None:
     """ "t CO2e" was counted as a figure the sources never give (they write "t CO2 equivalent"), and a table question
     on Lyon's 2019 emissions was refused."""
