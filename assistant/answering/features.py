@@ -124,6 +124,8 @@ class QuestionFacts:
         ]
         if foreign and bm25 is not None:  # German capitalises every noun: a name is one the sources also write
             names = [n for n in names if all(stem in bm25.vocab for stem in analyse(n))]
+        if foreign and translate is not None:  # "Ville d'Amsterdam": read as "town", a word of the question's language
+            names = [n for n in names if all(translate(word)[:1] == [word] for word in words(n))]
         asked, joined = question_parts(question), conjuncts(question)
 
         def each(pieces: list[str]) -> tuple[QuestionFacts, ...]:

@@ -64,3 +64,11 @@ def test_a_question_in_another_language_is_read_in_the_sources_words(translator:
     assert shares[0].sum() > shares[1].sum() == 0
     assert "partner" in facts.counted  # "quanti partner" counts the sources' partners
     assert facts.places == ["Bologna"] and facts.answer_type is AnswerType.COUNT and facts.foreign
+
+
+def test_a_capitalised_word_of_the_question_s_language_is_no_name(translator: WordTranslator, e5: Embedder) -> None:
+    """ "Ville d'Amsterdam" made "Ville" a name the answer had to hold, and a French question was refused: the
+    sources say "City of Amsterdam". A word the sources write as it is ("Portal") stays a name."""
+    question = "Je viens d'arriver à la Ville de Milan : que propose le Portal de la Mission ?"
+    facts = QuestionFacts.of(question, None, True, lambda term: translator.translate(term, e5))
+    assert facts.names == ["Portal", "Mission"]
