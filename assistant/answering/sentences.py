@@ -153,6 +153,20 @@ def _labels_columns(cells: list[str]) -> bool:
     )
 
 
+def _is_value(cell: str) -> bool:
+    """A bare number that is no year ("0", "142839", "35.377", "61%"): a table's value, never a column's name."""
+    digits = cell.replace(",", "").replace(".", "").replace(" ", "").rstrip("%").lstrip("+-")
+    is_year = cell.isdigit() and len(cell) == 4 and cell[:2] in ("19", "20")
+    return digits.isdigit() and not is_year
+
+
+def _holds_values(cells: list[str]) -> bool:
+    """A row above a table's rule that is a row of values, not column names ("| Transport need (M km/year) | 0 |"):
+    a PDF's table continued on a new page opens with its next row, and pairing the rows below with it as their
+    column names read "Transport need (M km/year): Light duty trucks; 0: 90"."""
+    return bool(cells) and bool(cells[0]) and any(_is_value(cell) for cell in cells[1:])
+
+
 def _axis(cells: list[str]) -> bool:
     """A chart's axis or tick labels read as a figure row ("| Figure | 0% | 1% | 2% |"): no word to quote, so it is
     never an answer nor shown beside one (a chart's labels paired with values hold words and stay)."""
@@ -217,10 +231,12 @@ def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, 
             if _TABLE_RULE.match(stripped):
                 continue
             following = raw[position + 1].strip() if position + 1 < len(raw) else ""
-            if _TABLE_RULE.match(following):
-                header = _cells(stripped)
-                continue
             cells = _cells(stripped)
+            if _TABLE_RULE.match(following):
+                if not _holds_values(cells):
+                    header = cells
+                    continue
+                header = []  # a table continued from the page before: its first row is a row, not column names
             if _labels_columns(cells):  # "|  | Scope 1 | Scope 2 | Total |" below a caption row names the columns
                 header = cells
                 continue

@@ -196,6 +196,21 @@ def test_a_table_row_is_shown_with_its_table_down_to_the_total_and_a_list_item_w
     assert len(block) == 6
 
 
+def test_a_table_continued_from_a_page_before_does_not_take_its_first_row_for_column_names() -> None:
+    """A Thessaloniki reply read "Transport need - trains/metro (M km/year): Transport need - light duty trucks …; 0:
+    90": the continued table's first row of values had been taken for its header. Years stay column names."""
+    continued = (
+        "| Transport need - trains/metro (M km/year) | 0 |  |\n| --- | --- | --- |\n"
+        "| Transport need - light duty trucks (M km/year) | 0 | 90 |"
+    )
+    years = "| Sector | 2019 | 2020 |\n| --- | --- | --- |\n| Buildings | 12 | 13 |"
+    assert [c.text for c in candidates([passage(0, continued), passage(1, years)])] == [
+        "Transport need - trains/metro (M km/year) | 0.",
+        "Transport need - light duty trucks (M km/year) | 0 | 90.",
+        "Sector: Buildings; 2019: 12; 2020: 13.",
+    ]
+
+
 def test_a_figure_caption_is_never_a_candidate_and_a_sentence_naming_a_table_is() -> None:
     """A Marseille reply opened with "Figure 11 - Greenhouse gas emissions from transport - … ATMO Sud data.": it
     names what the chart shows and states none of it."""
