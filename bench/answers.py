@@ -35,6 +35,7 @@ from bench.gold import (
     MORE_FRESH_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
+    SEVENTH_FRESH_CONTRACTS,
     SIXTH_FRESH_CONTRACTS,
     TEST_QUESTIONS,
     Question,
@@ -174,6 +175,12 @@ FRESH_SETS = (
         "Six more fresh contracts (held out; eval/fresh6: Bucharest 2, Suceava, Kozani, Kalamata, Miskolc, Velenje)",
         SIXTH_FRESH_CONTRACTS,
         "fresh6-index",
+        True,
+    ),
+    (
+        "Six more fresh contracts (held out; eval/fresh7: Bergamo, Prato, Dunkirk, Münster, Trikala, Ioannina)",
+        SEVENTH_FRESH_CONTRACTS,
+        "fresh7-index",
         True,
     ),
 )

@@ -20,6 +20,7 @@ FURTHER_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh3" / "questions.jsonl"
 DEVELOPMENT_CONTRACTS = PROJECT_ROOT / "eval" / "fresh4" / "questions.jsonl"
 LAST_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh5" / "questions.jsonl"
 SIXTH_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh6" / "questions.jsonl"
+SEVENTH_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh7" / "questions.jsonl"
 TEST_QUESTIONS = PROJECT_ROOT / "eval" / "test" / "questions.jsonl"
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 
