@@ -267,17 +267,18 @@ def _sentences(text: str, heading: str = "") -> list[tuple[int, str, bool, str, 
             elif (list_at := _list_after(raw, position)) >= 0 and (intro := _heading_intro(stripped)):
                 out.append((position, intro, False, heading, False, list_at if list_at > position + 1 else -1))
             continue
-        if not is_caption(stripped):
+        if not _is_caption(stripped):
             out.append((position, clean_sentence(sentence), is_list_item(sentence), heading, False, -1))
     return out
 
 
 @lru_cache(maxsize=1)
 def _caption_labels() -> frozenset[str]:
+    """The words a caption opens with (``caption_labels`` in the vocabulary), read once."""
     return frozenset(vocabulary().get("caption_labels", []))
 
 
-def is_caption(line: str) -> bool:
+def _is_caption(line: str) -> bool:
     """Whether a line is a figure's or table's caption: a caption label and a number, then a title with no sentence
     end of its own ("Figure 11 - Greenhouse gas emissions from transport - Marseille 2019"). It names what its figure
     shows and states none of it, so it is never quoted; "Table 3 shows the emissions." is a sentence."""

@@ -96,27 +96,25 @@ def question_parts(question: str) -> list[str]:
     coordinates it", "how many partners are there?"): it is cut where a joining word is followed, within two
     words, by a question word (``join``, and ``ask``, ``count`` or ``date`` in ``cues.yaml``). A question with one
     ask is one part."""
-    tokens = _without_carried_context(question).split()
-    parts: list[str] = []
-    start = 0
-    for at, token in enumerate(tokens):
-        following = " ".join(tokens[at + 1 : at + 3])
-        if at > start and is_cue("join", token) and any(has_cue(kind, following) for kind in _QUESTION_WORDS):
-            parts.append(" ".join(tokens[start:at]))
-            start = at + 1
-    parts.append(" ".join(tokens[start:]))
-    return [part for part in parts if part]
+    return _cut_at_joins(question, asks_only=True)
 
 
 def conjuncts(question: str) -> list[str]:
     """The things a question joins, each asked for ("t CO2e for buildings and the total" → "t CO2e for buildings",
     "the total"): it is cut at every joining word (``join`` in ``cues.yaml``), whatever follows. Each should be
     shown an answer; unlike ``question_parts``, a conjunct need not be an ask of its own."""
+    return _cut_at_joins(question, asks_only=False)
+
+
+def _cut_at_joins(question: str, asks_only: bool) -> list[str]:
+    """A question cut at its joining words; with ``asks_only``, only at those a question word follows."""
     tokens = _without_carried_context(question).split()
     parts: list[str] = []
     start = 0
     for at, token in enumerate(tokens):
-        if at > start and is_cue("join", token):
+        following = " ".join(tokens[at + 1 : at + 3])
+        asks = not asks_only or any(has_cue(kind, following) for kind in _QUESTION_WORDS)
+        if at > start and is_cue("join", token) and asks:
             parts.append(" ".join(tokens[start:at]))
             start = at + 1
     parts.append(" ".join(tokens[start:]))
