@@ -1,8 +1,8 @@
 """Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
 set (held out: read it once, at the end), its development half, eight further contracts that the answer model is
 not trained on, six fresh ones in two halves (one held out like the test half), six more for development
-(eval/fresh4), two sets of six held out whole (eval/fresh2, eval/fresh3), the gold set on the shipped corpus, and the
-older questions over five real contracts.
+(eval/fresh4), five sets of six held out whole (eval/fresh2, fresh3, fresh5, fresh6, fresh7), the gold set on the
+shipped corpus, and the older questions over five real contracts.
 
 Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
 in other languages); abstention on unanswerable questions; false abstentions; answers with an invalid citation;
@@ -27,20 +27,15 @@ from assistant.api import Assistant  # noqa: E402
 from assistant.core.config import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 from bench.gold import (
     DEV_QUESTIONS,
-    DEVELOPMENT_CONTRACTS,
     FRESH_CONTRACTS,
     FURTHER_CONTRACTS,
-    FURTHER_FRESH_CONTRACTS,
-    LAST_FRESH_CONTRACTS,
-    MORE_FRESH_CONTRACTS,
     REALDOCS,
     REALDOCS_QUESTIONS,
-    SEVENTH_FRESH_CONTRACTS,
-    SIXTH_FRESH_CONTRACTS,
     TEST_QUESTIONS,
     Question,
     citations_valid,
     doc_hit,
+    eval_questions,
     facts_found,
     load_questions,
 )  # noqa: E402
@@ -144,43 +139,34 @@ def fresh_settings() -> Settings:
     return _library("fresh-index", load_questions([FRESH_CONTRACTS]))
 
 
-# Sets of fresh contracts written before the changes they measure, each searched in a library of its own: (title,
-# questions, index, held out). A held-out set is printed only without --skip-test and never read for failures.
+# Sets of fresh contracts written before the changes they measure, each searched in a library of its own,
+# ``<name>-index``: (title, eval/<name>, held out). A held-out set is printed only without --skip-test and never read
+# for failures.
 FRESH_SETS = (
     (
         "Six contracts for development (eval/fresh4: Thessaloniki, Amsterdam, Warsaw, Lyon, Antwerp, Marseille)",
-        DEVELOPMENT_CONTRACTS,
-        "fresh4-index",
+        "fresh4",
         False,
     ),
-    (
-        "Six more fresh contracts (held out; eval/fresh2: Padova, Dijon, Rzeszów, Umeå, Sofia, Liberec)",
-        MORE_FRESH_CONTRACTS,
-        "fresh2-index",
-        True,
-    ),
+    ("Six more fresh contracts (held out; eval/fresh2: Padova, Dijon, Rzeszów, Umeå, Sofia, Liberec)", "fresh2", True),
     (
         "Six further fresh contracts (held out; eval/fresh3: Leipzig, Turin, Rotterdam, Wrocław, Lappeenranta, Košice)",
-        FURTHER_FRESH_CONTRACTS,
-        "fresh3-index",
+        "fresh3",
         True,
     ),
     (
         "Six last fresh contracts (held out; eval/fresh5: Rome, Pécs, Trondheim, Gabrovo, Tauragė, Groningen)",
-        LAST_FRESH_CONTRACTS,
-        "fresh5-index",
+        "fresh5",
         True,
     ),
     (
         "Six more fresh contracts (held out; eval/fresh6: Bucharest 2, Suceava, Kozani, Kalamata, Miskolc, Velenje)",
-        SIXTH_FRESH_CONTRACTS,
-        "fresh6-index",
+        "fresh6",
         True,
     ),
     (
         "Six more fresh contracts (held out; eval/fresh7: Bergamo, Prato, Dunkirk, Münster, Trikala, Ioannina)",
-        SEVENTH_FRESH_CONTRACTS,
-        "fresh7-index",
+        "fresh7",
         True,
     ),
 )
@@ -223,11 +209,11 @@ def main() -> None:
             "Six fresh contracts, development half (eval/fresh: Klagenfurt, Vilnius, Kraków; never trained on)",
             evaluate(fresh_assistant, halves[True], args.failures),
         )
-        for title, path, index, held_out in FRESH_SETS:
+        for title, name, held_out in FRESH_SETS:
             if held_out and args.skip_test:
                 continue
-            questions = load_questions([path])
-            print_table(title, evaluate(Assistant(_library(index, questions)), questions, args.failures))
+            questions = load_questions([eval_questions(name)])
+            print_table(title, evaluate(Assistant(_library(f"{name}-index", questions)), questions, args.failures))
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(

@@ -15,14 +15,13 @@ REALDOCS_QUESTIONS = PROJECT_ROOT / "eval" / "realdocs" / "questions.jsonl"
 DEV_QUESTIONS = PROJECT_ROOT / "eval" / "dev" / "questions.jsonl"
 FURTHER_CONTRACTS = PROJECT_ROOT / "eval" / "contracts" / "questions.jsonl"
 FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh" / "questions.jsonl"
-MORE_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh2" / "questions.jsonl"
-FURTHER_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh3" / "questions.jsonl"
-DEVELOPMENT_CONTRACTS = PROJECT_ROOT / "eval" / "fresh4" / "questions.jsonl"
-LAST_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh5" / "questions.jsonl"
-SIXTH_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh6" / "questions.jsonl"
-SEVENTH_FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh7" / "questions.jsonl"
 TEST_QUESTIONS = PROJECT_ROOT / "eval" / "test" / "questions.jsonl"
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
+
+
+def eval_questions(name: str) -> Path:
+    """The questions file of the eval set in ``eval/<name>/``."""
+    return PROJECT_ROOT / "eval" / name / "questions.jsonl"
 
 
 @dataclass(frozen=True)
