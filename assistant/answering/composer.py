@@ -69,7 +69,7 @@ class Composer:
         model: AnswerModel,
         cosine_range: tuple[float, float],
         duplicate_at: float = 0.92,
-        max_sentences: int = 6,
+        max_sentences: int = 8,  # 6 left a multi-part question's second fact out on every row read (PERFORMANCE.md)
         embedded_at_most: int = 48,
     ) -> None:
         self.embedder = embedder
