@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +59,11 @@ def load_questions(paths: list[Path] | None = None) -> list[Question]:
 
 
 def _norm(text: str) -> str:
-    """Lower case, one space between words, "72 %" read as "72%" (contracts write both) and a hyphen between
-    letters as a space ("peer-learning programmes" states "peer learning")."""
-    text = re.sub(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])", " ", text.lower().replace("\u00a0", " "))
+    """Compatibility forms folded ("tCO₂eq" is "tCO2eq", "km²" is "km2": contracts write both), lower case, one
+    space between words, "72 %" read as "72%" and a hyphen between letters as a space ("peer-learning programmes"
+    states "peer learning")."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("\u00a0", " ")
+    text = re.sub(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])", " ", text)
     return re.sub(r"\s+%", "%", " ".join(text.split()))
 
 
