@@ -103,9 +103,11 @@ class Composer:
             candidate.on_place = _on_place(candidate, facts.places, results)
         limit = self._limit(facts, mode)
         chosen = self._mmr(vectors, probability, self.model.keep_ratio, limit)
+        # each ask is judged as the answer model was fitted (on the whole question's similarity), and each ask and
+        # each thing the question joins is shown the sentence closest to it, on its own similarity too
         parts = self._score_parts(facts.parts, read, results)
-        shown = self._score_parts(facts.conjuncts, read, results)  # shown each, not judged: they need not be asks
-        picked = [pool[i] for i in chosen + self._each_part(parts + shown, vectors, probability, chosen)]
+        shown = self._score_parts(facts.parts + facts.conjuncts, read, results, own_similarity=True)
+        picked = [pool[i] for i in chosen + self._each_part(shown, vectors, probability, chosen)]
         for pick in picked:
             if pick.text.rstrip().endswith(":"):
                 absorb_items(pick, everything)
@@ -148,9 +150,8 @@ class Composer:
             likeliest = np.argsort(-self.model.sentence.probability(unembedded), kind="stable")
             kept = np.sort(likeliest[: self.embedded_at_most])
         vectors = sentence_vectors(self.embedder, [pool[i].text for i in kept])
-        query = self.embedder.embed_query(facts.embedded)
         dense = np.zeros(len(pool))
-        dense[kept] = np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
+        dense[kept] = self._similarity(vectors, facts.embedded)
         rows = sentence_features(facts, pool, everything, results, dense, passage_score)[kept]
         return everything, [pool[i] for i in kept], vectors, rows
 
@@ -205,16 +206,28 @@ class Composer:
         return Judgement(float(self.model.answer.probability(vector)[0]), self.model.answer_at, values)
 
     def _score_parts(
-        self, parts: tuple[QuestionFacts, ...], read: Reading, results: list[SearchResult]
+        self,
+        parts: tuple[QuestionFacts, ...],
+        read: Reading,
+        results: list[SearchResult],
+        own_similarity: bool = False,
     ) -> list[tuple[QuestionFacts, np.ndarray, np.ndarray]]:
         """Each part of a question (its asks, or the things it joins) with every sentence's features and probability
-        against that part alone (the dense similarity stays the whole question's: one embedding an answer)."""
-        everything, pool, _, rows = read
+        against that part alone; with ``own_similarity`` its dense similarity too (one more question vector a part;
+        a part of a question in another language has no reading of its own and keeps the whole question's)."""
+        everything, pool, vectors, rows = read
         scored = []
         for part in parts:
-            features = sentence_features(part, pool, everything, results, rows[:, _FEATURE["dense"]], passage_score)
+            own = own_similarity and not part.foreign
+            dense = self._similarity(vectors, part.embedded) if own else rows[:, _FEATURE["dense"]]
+            features = sentence_features(part, pool, everything, results, dense, passage_score)
             scored.append((part, features, self.model.sentence.probability(features)))
         return scored
+
+    def _similarity(self, vectors: np.ndarray, text: str) -> np.ndarray:
+        """Each sentence's similarity to ``text``, on the calibrated range of the answer model's features."""
+        query = self.embedder.embed_query(text)
+        return np.clip((vectors @ query - self.lo) / max(self.hi - self.lo, 1e-6), 0.0, 1.0)
 
     def _each_part(
         self,

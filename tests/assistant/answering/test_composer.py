@@ -9,7 +9,7 @@ import pytest
 
 from assistant.answering.answer_model import load_answer_model
 from assistant.answering.composer import Composer
-from assistant.answering.features import QuestionFacts
+from assistant.answering.features import SENTENCE_FEATURES, QuestionFacts
 from assistant.answering.relevance import Evidence
 from assistant.core.schema import Chunk, SearchResult
 from assistant.core.text import words
@@ -122,6 +122,25 @@ def test_each_thing_a_question_joins_is_shown_its_best_sentence(composer: Compos
     whole = composer.compose(replace(facts, conjuncts=()), [passage(0, AIRPORT)], "explore", EVIDENCE).picks
     assert [c.text for c in facts.conjuncts] == ["Airport facilities emissions", "the operations total?"]
     assert total in [c.text for c in shown] and total not in [c.text for c in whole]
+
+
+def test_each_thing_a_question_joins_is_compared_with_its_own_vector_and_judged_on_the_whole(
+    composer: Composer,
+) -> None:
+    """Shown: the sentence nearest each part by its own embedding. Judged: on the whole question's similarity, as the
+    answer model was fitted."""
+    bm25 = BM25Index.build([(f"doc{i}", text, {}) for i, text in enumerate([PILOTS, TWINNING, STEPS, AIRPORT])])
+    facts = QuestionFacts.of("Airport facilities emissions and the operations total?", bm25)
+    read = composer.read(facts, [passage(0, AIRPORT)], every_sentence=True)
+    assert read is not None
+    dense = SENTENCE_FEATURES.index("dense")
+    whole = read[3][:, dense]  # the whole question's similarity
+    judged = composer._score_parts(facts.conjuncts, read, [passage(0, AIRPORT)])
+    shown = composer._score_parts(facts.conjuncts, read, [passage(0, AIRPORT)], own_similarity=True)
+    for (part, judged_rows, _), (_, shown_rows, _) in zip(judged, shown):
+        assert np.allclose(judged_rows[:, dense], whole)
+        assert np.allclose(shown_rows[:, dense], composer._similarity(read[2], part.embedded))
+        assert not np.allclose(shown_rows[:, dense], whole)
 
 
 def test_only_the_likeliest_sentences_are_embedded_and_the_answer_stays(bm25: BM25Index) -> None:
