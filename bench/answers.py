@@ -1,7 +1,7 @@
 """Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
 set (held out: read it once, at the end), its development half, eight further contracts that the answer model is
 not trained on, six fresh ones in two halves (one held out like the test half), six more for development
-(eval/fresh4), five sets of six held out whole (eval/fresh2, fresh3, fresh5, fresh6, fresh7), the gold set on the
+(eval/fresh4), seven sets of six held out whole (eval/fresh2, fresh3, fresh5 to fresh9), the gold set on the
 shipped corpus, and the older questions over five real contracts.
 
 Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
@@ -167,6 +167,16 @@ FRESH_SETS = (
     (
         "Six more fresh contracts (held out; eval/fresh7: Bergamo, Prato, Dunkirk, Münster, Trikala, Ioannina)",
         "fresh7",
+        True,
+    ),
+    (
+        "Six smaller contracts (held out; eval/fresh8: Gävle, Reykjavík, Glasgow, Istanbul, Angers, Łódź)",
+        "fresh8",
+        True,
+    ),
+    (
+        "Six contracts of other sizes (held out; eval/fresh9: Paris, Parma, Bordeaux, Differdange, Athens, Dresden)",
+        "fresh9",
         True,
     ),
 )
