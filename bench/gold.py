@@ -12,17 +12,19 @@ from assistant.answering.replies import Reply
 from assistant.core.config import PROJECT_ROOT
 
 GOLD = PROJECT_ROOT / "eval" / "gold"
-REALDOCS_QUESTIONS = PROJECT_ROOT / "eval" / "realdocs" / "questions.jsonl"
-DEV_QUESTIONS = PROJECT_ROOT / "eval" / "dev" / "questions.jsonl"
-FURTHER_CONTRACTS = PROJECT_ROOT / "eval" / "contracts" / "questions.jsonl"
-FRESH_CONTRACTS = PROJECT_ROOT / "eval" / "fresh" / "questions.jsonl"
-TEST_QUESTIONS = PROJECT_ROOT / "eval" / "test" / "questions.jsonl"
 REALDOCS = PROJECT_ROOT.parent / "shared" / "realdocs"
 
 
 def eval_questions(name: str) -> Path:
     """The questions file of the eval set in ``eval/<name>/``."""
     return PROJECT_ROOT / "eval" / name / "questions.jsonl"
+
+
+REALDOCS_QUESTIONS = eval_questions("realdocs")
+DEV_QUESTIONS = eval_questions("dev")
+FURTHER_CONTRACTS = eval_questions("contracts")
+FRESH_CONTRACTS = eval_questions("fresh")
+TEST_QUESTIONS = eval_questions("test")
 
 
 @dataclass(frozen=True)
