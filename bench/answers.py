@@ -1,8 +1,8 @@
 """Answer quality of the default (extractive) engine, every row in one run: the frozen test half of the real-document
 set (held out: read it once, at the end), its development half, eight further contracts that the answer model is
 not trained on, six fresh ones in two halves (one held out like the test half), six more for development
-(eval/fresh4), seven sets of six held out whole (eval/fresh2, fresh3, fresh5 to fresh9), the gold set on the
-shipped corpus, and the older questions over five real contracts.
+(eval/fresh4), seven sets of six held out whole (eval/fresh2, fresh3, fresh5 to fresh9) and eval/fresh10 (four
+contracts), the gold set on the shipped corpus, and the older questions over five real contracts.
 
 Prints per set: share of answerable questions answered with all expected facts and valid citations (and of those
 in other languages); abstention on unanswerable questions; false abstentions; answers with an invalid citation;
@@ -179,6 +179,7 @@ FRESH_SETS = (
         "fresh9",
         True,
     ),
+    ("The last four unused contracts (held out; eval/fresh10: Aachen, Eilat, The Hague, Liepāja)", "fresh10", True),
 )
 
 
