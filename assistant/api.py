@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.answering.answer_model import AnswerModel, answer_model_for
+from assistant.answering.answer_model import AnswerModel, load_answer_model
 from assistant.answering.composer import Composer, Composition, Judgement
 from assistant.answering.dates import dated, today
 from assistant.answering.features import QuestionFacts
@@ -224,9 +224,7 @@ class Assistant:
 
     def compose(self, grounds: Grounds, mode: str) -> Composition:
         """The extractive engine's picks for the grounds and the answer model's judgement of them."""
-        sizes = self.engine.bm25.document_sizes if self.engine.bm25 is not None else {}
-        lead = grounds.passages[0].doc_id if grounds.passages else ""
-        composer, facts = self.composer_for(grounds, answer_model_for(sizes.get(lead, 0)))
+        composer, facts = self.composer_for(grounds, load_answer_model())
         return composer.compose(facts, grounds.passages, mode, grounds.evidence, grounds.unseen)
 
     def _as_steps(

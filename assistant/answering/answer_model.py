@@ -1,5 +1,5 @@
-"""The learned answer model: two logistic regressions over general features, fitted on real documents by
-``bench/train_answers.py`` and stored as plain numbers, one model per kind of document (``answer_model_for``).
+"""The learned answer model: two logistic regressions over general features, fitted on the development set of
+real documents by ``bench/train_answers.py`` and stored as plain numbers in ``answer_model.json``.
 
 - ``sentence``: the probability that a candidate sentence states what the question asks (its features:
   ``features.SENTENCE_FEATURES``);
@@ -19,8 +19,7 @@ import numpy as np
 
 from assistant.answering.features import SENTENCE_FEATURES
 
-MODEL_PATH = Path(__file__).with_name("answer_model.json")  # documents of a few passages: guide pages
-LONG_MODEL_PATH = Path(__file__).with_name("answer_model_long.json")  # long ones: plans, contracts, reports
+MODEL_PATH = Path(__file__).with_name("answer_model.json")
 
 ANSWER_FEATURES = (
     "best",
@@ -72,10 +71,10 @@ class LogisticModel:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...], source: str = MODEL_PATH.name) -> LogisticModel:
+    def from_dict(cls, data: dict[str, Any], expected: tuple[str, ...]) -> LogisticModel:
         """A stored model; its features must be the ones the code computes, in the same order."""
         if tuple(data["features"]) != expected:
-            raise ValueError(f"{source}: features {data['features']} differ from the code's {list(expected)}")
+            raise ValueError(f"{MODEL_PATH.name}: features {data['features']} differ from the code's {list(expected)}")
         return cls(
             tuple(data["features"]),
             np.asarray(data["mean"], dtype=float),
@@ -94,12 +93,10 @@ class AnswerModel:
     answer_at: float  # answer when P(answerable) reaches it, else abstain
     keep_ratio: float  # a further sentence joins the lead when its probability reaches this share of the lead's
     trained_on: str = ""
-    from_passages: int = 0  # serves the questions whose best passage's document has at least this many passages
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "trained_on": self.trained_on,
-            "from_passages": self.from_passages,
             "answer_at": round(self.answer_at, 4),
             "keep_ratio": round(self.keep_ratio, 4),
             "sentence": self.sentence.to_dict(),
@@ -110,26 +107,17 @@ class AnswerModel:
         path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str = MODEL_PATH.name) -> AnswerModel:
+    def from_dict(cls, data: dict[str, Any]) -> AnswerModel:
         return cls(
-            LogisticModel.from_dict(data["sentence"], SENTENCE_FEATURES, source),
-            LogisticModel.from_dict(data["answer"], ANSWER_FEATURES, source),
+            LogisticModel.from_dict(data["sentence"], SENTENCE_FEATURES),
+            LogisticModel.from_dict(data["answer"], ANSWER_FEATURES),
             float(data["answer_at"]),
             float(data["keep_ratio"]),
             str(data.get("trained_on", "")),
-            int(data.get("from_passages", 0)),
         )
 
 
 @lru_cache(maxsize=4)
 def load_answer_model(path: Path = MODEL_PATH) -> AnswerModel:
     """The stored model (read once per process)."""
-    return AnswerModel.from_dict(json.loads(path.read_text(encoding="utf-8")), path.name)
-
-
-def answer_model_for(document_passages: int) -> AnswerModel:
-    """The model fitted for the kind of document a question's best passage comes from: a long plan or contract holds
-    near misses (other years, cities, figures) that a guide page of a few passages does not, and one set of weights
-    fitted on both served neither (docs/PERFORMANCE.md)."""
-    long = load_answer_model(LONG_MODEL_PATH)
-    return long if document_passages >= long.from_passages else load_answer_model()
+    return AnswerModel.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -120,11 +118,6 @@ class BM25Index:
             fields["date_num"].append(int(meta.get("date_num") or 0))
         chunk_ids = [self.chunk_ids[i] for i in keep] + [chunk_id for chunk_id, _, _ in rows]
         return BM25Index(chunk_ids, vocab, counts, fields, self.params)
-
-    @cached_property
-    def document_sizes(self) -> Counter[str]:
-        """How many passages each document has: a long plan holds many near misses that a short guide page does not."""
-        return Counter(self.fields["doc_id"])
 
     def idf(self, terms: list[str]) -> list[float]:
         """Inverse document frequency of analysed terms; a term the index never saw gets the highest value."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from assistant.answering.answer_model import ANSWER_FEATURES, LONG_MODEL_PATH, load_answer_model
+from assistant.answering.answer_model import load_answer_model
 from assistant.answering.dates import CLOSED_NOTE, PASSED_NOTE
 from assistant.answering.modes import DRAFT_OPENING, SIGN_OFF
 from assistant.answering.replies import Reply
@@ -255,31 +254,6 @@ def harbourtown(settings: Settings, tmp_path: Path, docs: dict[str, tuple[str, s
         write_md(folder, slug, title, body, topics=topics)
     assert not sync([folder], settings).failed
     return Assistant(settings)
-
-
-def judged_by(assistant: Assistant, question: str) -> tuple[float, float, float]:
-    """The judgement's probability, and what the short-document and the long-document models give its features."""
-    judgement = assistant.compose(assistant.ground(Conversation().rewrite(question)), "explore").judgement
-    row = np.asarray([[judgement.features[name] for name in ANSWER_FEATURES]])
-    short, long = load_answer_model(), load_answer_model(LONG_MODEL_PATH)
-    return judgement.probability, float(short.answer.probability(row)[0]), float(long.answer.probability(row)[0])
-
-
-def test_a_question_on_a_long_plan_is_judged_by_the_model_fitted_for_long_documents(
-    assistant: Assistant, settings: Settings, tmp_path: Path
-) -> None:
-    districts = load_answer_model(LONG_MODEL_PATH).from_passages + 5
-    measures = "In district {n}, measure {n}.{k} retrofits {homes} council homes by {year}."
-    sections = [
-        f"## District {n}\n\n" + " ".join(measures.format(n=n, k=k, homes=n * 10 + k, year=2025 + k) for k in range(30))
-        for n in range(districts)
-    ]
-    plan = harbourtown(settings, tmp_path, {"plan": ("Harbourtown retrofit plan", "\n\n".join(sections), "energy")})
-    probability, short, long = judged_by(plan, "How many council homes does measure 7.3 retrofit?")
-    assert plan.engine.bm25 is not None and plan.engine.bm25.document_sizes["plan"] >= districts
-    assert probability == pytest.approx(long) and long != pytest.approx(short)
-    probability, short, long = judged_by(assistant, GRANTS)  # a guide page of a few passages
-    assert probability == pytest.approx(short) and short != pytest.approx(long)
 
 
 def test_a_count_is_answered_from_the_sentence_that_gives_it(settings: Settings, tmp_path: Path) -> None:

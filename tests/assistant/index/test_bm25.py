@@ -117,19 +117,6 @@ def test_filter_fields_are_kept_per_chunk() -> None:
     assert index.fields["topics"] == [["mobility"], []] and index.fields["date_num"] == [20240501, 0]
 
 
-def test_each_document_s_passages_are_counted_and_recounted_after_an_update() -> None:
-    index = BM25Index.build(
-        [
-            ("plan::0", "first", {"doc_id": "plan"}),
-            ("plan::1", "second", {"doc_id": "plan"}),
-            ("guide::0", "third", {"doc_id": "guide"}),
-        ]
-    )
-    assert index.document_sizes == {"plan": 2, "guide": 1}
-    updated = index.updated({"plan::1"}, [("note::0", "fourth", {"doc_id": "note"})])
-    assert updated.document_sizes == {"plan": 1, "guide": 1, "note": 1}
-
-
 def test_save_and_load_round_trip(tmp_path: Path) -> None:
     index = BM25Index.build(rows({"city": "Lahti", "topics": ["mobility"], "title": "Cities"}))
     index.save(tmp_path / "index")
