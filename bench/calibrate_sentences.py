@@ -38,7 +38,9 @@ DUPLICATE_PERCENTILE = 99.9
 def cosines(assistant: Assistant, questions: list[str], model: str) -> tuple[np.ndarray, np.ndarray]:
     """Every cosine between a question and a usable sentence of the passages its answer is composed from, and
     every cosine between two of those sentences."""
-    embedder = get_embedder(model, assistant.settings.threads, assistant.settings.precision)
+    embedder = get_embedder(
+        model, assistant.settings.threads, assistant.settings.precision, assistant.settings.model_cache
+    )
     to_question, between = [np.zeros(0)], [np.zeros(0)]
     for question in questions:
         grounds = assistant.ground(standalone(question, []), model=model)

@@ -283,9 +283,9 @@ class Indexer:
             missing = [i for i, h in enumerate(hashes) if h not in reusable]
             vectors = np.zeros((len(chunks), EMBEDDING_DIMS[model]), dtype=np.float32)
             if missing:
-                fresh = indexing_embedder(model, self.settings.threads, self.settings.precision).embed_documents(
-                    [chunks[i].embedding_text() for i in missing]
-                )
+                fresh = indexing_embedder(
+                    model, self.settings.threads, self.settings.precision, self.settings.model_cache
+                ).embed_documents([chunks[i].embedding_text() for i in missing])
                 vectors[missing] = fresh
                 report.chunks_embedded += len(missing)
             for i, h in enumerate(hashes):
@@ -347,7 +347,10 @@ class Indexer:
         )
         base = loaded if loaded is not None else WordTranslator.empty(EMBEDDING_DIMS[VOCABULARY_MODEL])
         grown = base.extended(
-            texts, indexing_embedder(VOCABULARY_MODEL, self.settings.threads, self.settings.precision)
+            texts,
+            indexing_embedder(
+                VOCABULARY_MODEL, self.settings.threads, self.settings.precision, self.settings.model_cache
+            ),
         )
         if grown is not loaded:
             grown.save(folder)

@@ -149,7 +149,9 @@ class LLMEngine:
             return self._fallback(base, "the language model found no answer in the passages")
         started = time.perf_counter()
         report = check_answer(
-            text, [p.text for p in passages], get_embedder("minilm", self.settings.threads, self.settings.precision)
+            text,
+            [p.text for p in passages],
+            get_embedder("minilm", self.settings.threads, self.settings.precision, self.settings.model_cache),
         )
         if not report.claims:
             removed = report.describe() or ("it wrote no sentence" if text.strip() else "it wrote nothing")

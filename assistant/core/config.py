@@ -19,6 +19,10 @@ def _default_data_dir() -> Path:
     return PROJECT_ROOT / "data"
 
 
+def _default_model_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netzero-assistant"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every tunable of the assistant, in one place. Field names map to ``NETZERO_<NAME>`` env vars."""
@@ -42,6 +46,8 @@ class Settings:
     # MiniLM's arithmetic: "auto" is bfloat16 on a CPU with bfloat16 instructions (answers about twice as fast, the
     # same vectors), else float32; "float32" or "bfloat16" force one
     precision: str = "auto"
+    # where the ONNX Runtime copies of the query-side models are made on first use (once per installed model)
+    model_cache: Path = field(default_factory=_default_model_cache)
     host: str = "127.0.0.1"
     port: int = 7860
     reranker_path: str = ""

@@ -111,7 +111,7 @@ class SearchEngine:
 
     def embedder(self, model: str) -> Embedder:
         """The loaded model called ``model`` that embeds questions, at this engine's thread count and precision."""
-        return get_embedder(model, self.settings.threads, self.settings.precision)
+        return get_embedder(model, self.settings.threads, self.settings.precision, self.settings.model_cache)
 
     def warm_up(self) -> None:
         """Load the query models now, so the first question is not the slow one, nor the first in another language

