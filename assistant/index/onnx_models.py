@@ -28,6 +28,10 @@ FINGERPRINT_BYTES = 1 << 20
 log = logging.getLogger(__name__)
 
 
+class ModelCacheError(RuntimeError):
+    """The model cache cannot be written."""
+
+
 def fingerprint(weights: Path) -> str:
     """A short name for a weights file: its size, head and tail, and this exporter's format (reading 90 MB to
     hash it would cost a second at every start)."""
@@ -45,14 +49,20 @@ def cached_graph(name: str, weights: Path, cache: Path, export: Callable[[Path],
     target = cache / f"{name}-{fingerprint(weights)}.onnx"
     if target.is_file():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
     log.info("Preparing %s for ONNX Runtime in %s (once, about 10 s)", name, cache)
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
+        cache.mkdir(parents=True, exist_ok=True)
         export(partial)
         os.replace(partial, target)
+    except OSError as error:
+        raise ModelCacheError(
+            f"{cache}: cannot write the ONNX Runtime copy of {name} ({error.strerror or error}); "
+            "set NETZERO_MODEL_CACHE to a folder this user can write"
+        ) from error
     finally:
-        partial.unlink(missing_ok=True)
+        if partial.exists():
+            partial.unlink()
     return target
 
 

@@ -13,7 +13,7 @@ from assistant.core.config import Settings
 from assistant.index.e5_file import E5File, dequantize
 from assistant.index.embeddings import E5_WEIGHTS, get_embedder
 from assistant.index.onnx_export import block_scales, nibbles_in_pairs
-from assistant.index.onnx_models import cached_graph, fingerprint, padded
+from assistant.index.onnx_models import ModelCacheError, cached_graph, fingerprint, padded
 
 WORDS = ["Klimaschutz", "zgromadzenie", "alberi", "ciudades", "financement", "poradnika", "x", "Ḱraków"]
 
@@ -68,6 +68,15 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="disk full"):
         cached_graph("model", weights, tmp_path / "cache", export)
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_a_cache_that_cannot_be_written_is_named_with_the_setting_to_change(tmp_path: Path) -> None:
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(b"w")
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    with pytest.raises(ModelCacheError, match="file-not-folder: cannot write .* set NETZERO_MODEL_CACHE"):
+        cached_graph("model", weights, blocked, lambda target: target.write_bytes(b"graph"))
 
 
 def test_rows_are_padded_and_masked() -> None:
