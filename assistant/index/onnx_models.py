@@ -49,7 +49,8 @@ def cached_graph(name: str, weights: Path, cache: Path, export: Callable[[Path],
     target = cache / f"{name}-{fingerprint(weights)}.onnx"
     if target.is_file():
         return target
-    log.info("Preparing %s for ONNX Runtime in %s (once, about 10 s)", name, cache)
+    # shown by default (a warning): a first start takes these seconds longer and writes to the cache folder
+    log.warning("Preparing %s for ONNX Runtime in %s (once, about 10 s)", name, cache)
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
         cache.mkdir(parents=True, exist_ok=True)
