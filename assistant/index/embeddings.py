@@ -42,6 +42,11 @@ def cut_to_limit(text: str, limit: int, count: Callable[[str], int] | None = Non
     return text
 
 
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` scaled to unit length row by row, in float32 whatever engine or precision computed them."""
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
 class MissingModelError(RuntimeError):
     """A bundled model package is not installed."""
 
@@ -142,7 +147,7 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = np.asarray(self._onnx.encode(texts), dtype=np.float32).reshape(len(texts), self.dim)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return unit_rows(vectors)
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         # a "sentence" past SENTENCE_TOKENS is an OCR'd table row or a run-on: its head is enough to score it, and
@@ -151,7 +156,7 @@ class MiniLMEmbedder:
         if self._bfloat16 or not texts:  # bfloat16 torch halves the time, where ONNX Runtime stays in float32
             return self._encode(texts, limit)
         vectors = self._onnx.encode([cut_to_limit(t, limit) for t in texts], limit)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return unit_rows(vectors)
 
     def _encode(self, texts: list[str], max_tokens: int) -> np.ndarray:
         texts = [cut_to_limit(t, max_tokens) for t in texts]
@@ -167,9 +172,7 @@ class MiniLMEmbedder:
                 )
             finally:
                 self._model.max_seq_length = full
-        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
-        # scaled to unit length in float32, whatever precision the model computed in
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return unit_rows(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
 
 
 class E5Embedder:
