@@ -40,13 +40,21 @@ class E5Shape:
     eos: int
 
 
+def block_scales(blocks: np.ndarray) -> np.ndarray:
+    """Each 4-bit block's scale (float16 in the file) as float32: [..., blocks of ``BLOCK_BYTES`` bytes] -> [...]."""
+    return np.ascontiguousarray(blocks[..., :2]).view(np.float16)[..., 0].astype(np.float32)
+
+
+def nibbles(blocks: np.ndarray) -> np.ndarray:
+    """Each 4-bit block's weights as unsigned nibbles (0..15, 8 is zero), in order: byte j holds weight j low and
+    j + 16 high."""
+    packed = blocks[..., 2:]
+    return np.concatenate([packed & 0x0F, packed >> 4], axis=-1)
+
+
 def dequantize(raw: np.ndarray) -> np.ndarray:
-    """Float weights of 4-bit blocks (rows of ``BLOCK_BYTES`` bytes): byte j holds weight j low and j + 16 high."""
-    scales = raw[:, :2].copy().view(np.float16).astype(np.float32)
-    nibbles = raw[:, 2:]
-    low = (nibbles & 0x0F).astype(np.int8) - 8
-    high = (nibbles >> 4).astype(np.int8) - 8
-    return (np.concatenate([low, high], axis=1).astype(np.float32) * scales).reshape(-1)
+    """Float weights of 4-bit blocks (rows of ``BLOCK_BYTES`` bytes), flat."""
+    return ((nibbles(raw).astype(np.float32) - 8) * block_scales(raw)[..., None]).reshape(-1)
 
 
 class E5File:
@@ -81,11 +89,11 @@ class E5File:
         self._tensors = _directory(data, at)
 
     def tensor(self, name: str) -> np.ndarray:
-        """The tensor called ``name`` ("l0.q.w", "emb.pos", ...) as float32, flat."""
-        kind, count, offset, size = self._tensors[name]
-        if kind == FLOAT32:
-            return np.frombuffer(self._data, np.float32, count, offset).copy()
-        return dequantize(self._blocks(offset, size))
+        """The float32 tensor called ``name`` ("l0.q.b", "emb.pos", ...), flat; a 4-bit one is read with ``blocks``."""
+        kind, count, offset, _size = self._tensors[name]
+        if kind != FLOAT32:
+            raise E5FileError(f"{self.path}: {name} is a 4-bit tensor; read it with blocks()")
+        return np.frombuffer(self._data, np.float32, count, offset).copy()
 
     def blocks(self, name: str, rows: int) -> np.ndarray:
         """The 4-bit tensor ``name`` of ``rows`` rows as its blocks: [rows, blocks per row, ``BLOCK_BYTES``]."""

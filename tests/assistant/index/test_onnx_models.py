@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from assistant.core.config import Settings
-from assistant.index.e5_file import E5File, dequantize
+from assistant.index.e5_file import E5File, block_scales, dequantize
 from assistant.index.embeddings import E5_WEIGHTS, SENTENCE_TOKENS, get_embedder
-from assistant.index.onnx_export import block_scales, nibbles_in_pairs
+from assistant.index.onnx_export import nibbles_in_pairs
 from assistant.index.onnx_models import E5Onnx, MiniLMOnnx, ModelCacheError, cached_graph, fingerprint, padded
 
 WORDS = ["Klimaschutz", "zgromadzenie", "alberi", "ciudades", "financement", "poradnika", "x", "Ḱraków"]
