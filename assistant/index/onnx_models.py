@@ -110,7 +110,7 @@ class MiniLMOnnx:
     def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
         """Unit vectors of ``texts``, one row each, each read up to ``max_tokens`` (the model's limit by default)."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        vectors = np.zeros((len(texts), 0), dtype=np.float32)
+        vectors: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(texts)
         for start in range(0, len(order), SIMILAR_LENGTHS):
             rows = order[start : start + SIMILAR_LENGTHS]
             tokens = self._tokenizer(
@@ -121,11 +121,9 @@ class MiniLMOnnx:
                 return_tensors="np",
             )
             feed = {"ids": tokens["input_ids"].astype(np.int64), "mask": tokens["attention_mask"].astype(np.int64)}
-            found = self._session.run(None, feed)[0]
-            if not vectors.shape[1]:
-                vectors = np.zeros((len(texts), found.shape[1]), dtype=np.float32)
-            vectors[rows] = found
-        return vectors
+            for row, vector in zip(rows, self._session.run(None, feed)[0]):
+                vectors[row] = vector
+        return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
 
 class E5Onnx:
