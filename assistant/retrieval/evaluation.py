@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.core.config import Settings
+from assistant.core.config import Settings, load_settings
 from assistant.core.schema import Chunk, SearchResult
 from assistant.index.bm25 import SIDECAR_NAME, BM25Index, BM25Params
 from assistant.index.embeddings import get_embedder
@@ -90,16 +90,23 @@ def fingerprint(chunks: Iterable[Chunk], extra: str = "") -> str:
 
 
 def cached_vectors(
-    model: str, chunks: list[Chunk], folder: Path, threads: int = 2, progress: Callable[[int, int], None] | None = None
+    model: str,
+    chunks: list[Chunk],
+    folder: Path,
+    settings: Settings | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
-    """Vectors of ``chunks`` for ``model``, embedded once into an .npy file; an interrupted run resumes."""
+    """Vectors of ``chunks`` for ``model``, embedded once into an .npy file; an interrupted run resumes. The model
+    is the one ``settings`` (default: ``load_settings()``) load for questions, with their threads, precision and
+    model cache, so an evaluation never loads a second instance of it."""
+    settings = settings or load_settings()
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"vectors-{model}-{fingerprint(chunks)}"
     path = folder / f"{stem}.npy"
     if path.is_file():
         return np.load(path)
     partial_path = folder / f"{stem}.partial.npy"
-    embedder = get_embedder(model, threads)
+    embedder = get_embedder(model, settings.threads, settings.precision, settings.model_cache)
     done = np.load(partial_path) if partial_path.is_file() else np.zeros((0, embedder.dim), dtype=np.float32)
     while len(done) < len(chunks):
         block = chunks[len(done) : len(done) + EMBED_BLOCK]
@@ -142,7 +149,7 @@ def build_index(
         if built.get(model) == corpus and store.count(model) == len(chunks):
             continue
         on_block = (lambda done, total, m=model: progress(m, done, total)) if progress else None
-        vectors = cached_vectors(model, chunks, folder, settings.threads, on_block)
+        vectors = cached_vectors(model, chunks, folder, settings, on_block)
         store.drop(model)
         for start in range(0, len(chunks), UPSERT_PAGE):
             store.upsert(model, chunks[start : start + UPSERT_PAGE], vectors[start : start + UPSERT_PAGE])

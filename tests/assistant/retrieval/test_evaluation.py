@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.core.config import Settings
+from assistant.core.config import Settings, load_settings
+from assistant.index.embeddings import get_embedder
 from assistant.retrieval import evaluation as evaluate
 from assistant.retrieval.evaluation import evaluate_beir, load_corpus, load_qrels, score_run
 
@@ -103,6 +104,21 @@ def test_a_new_index_reuses_cached_vectors_without_embedding(
     monkeypatch.setattr(evaluate, "get_embedder", lambda *a, **k: pytest.fail("embedded despite the cache"))
     again = evaluate.cached_vectors("minilm", chunks, tmp_path / "cache")
     assert again.shape == (len(DOCS), 384) and (again == first).all()
+
+
+def test_cached_vectors_load_the_model_the_settings_load_for_questions(
+    beir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(model_cache=tmp_path / "models", threads=1, precision="float32")
+    asked: list[tuple[object, ...]] = []
+
+    def recording(*args: object) -> object:
+        asked.append(args)
+        return get_embedder(*args)
+
+    monkeypatch.setattr(evaluate, "get_embedder", recording)
+    evaluate.cached_vectors("minilm", load_corpus(beir)[:2], tmp_path / "cache", settings)
+    assert asked == [("minilm", 1, "float32", tmp_path / "models")]
 
 
 def test_cached_vectors_resume_an_interrupted_embedding(
