@@ -141,6 +141,16 @@ class ChunkStore:
         found = self._fetch(_Fetch(model, tuple(ids), ("documents", "metadatas")))
         return [Chunk.from_store(cid, found[cid][0] or "", found[cid][1]) for cid in ids if cid in found]
 
+    def get_with_vectors(self, model: str, ids: list[str]) -> tuple[list[Chunk], dict[str, np.ndarray]]:
+        """``get`` and ``vectors`` in one read of the store: a search reads its head's texts and, to rescore
+        them, their vectors (one round trip, not two)."""
+        if not ids:
+            return [], {}
+        found = self._fetch(_Fetch(model, tuple(ids), ("documents", "metadatas", "embeddings")))
+        known = [cid for cid in ids if cid in found]
+        chunks = [Chunk.from_store(cid, found[cid][0] or "", found[cid][1]) for cid in known]
+        return chunks, {cid: np.asarray(found[cid][2], dtype=np.float32) for cid in known}
+
     def vectors(self, model: str, ids: list[str]) -> dict[str, np.ndarray]:
         """Stored vectors of the chunks ``ids`` (a few candidates, not a scan); unknown ids are left out."""
         if not ids:

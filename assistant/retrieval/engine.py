@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,7 +29,9 @@ from assistant.retrieval.rescoring import query_weights, rescored, sentence_cove
 _DENSE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="netzero-dense")
 
 
+@lru_cache(maxsize=20_000)
 def _normalised(text: str) -> str:
+    """A passage's words alone, the key under which copies of it are one (kept: passages recur between searches)."""
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
@@ -151,10 +154,16 @@ class SearchEngine:
         return lists
 
     def fuse(
-        self, lists: dict[str, list[tuple[str, float]]], foreign: bool, head: int | None = None
+        self,
+        lists: dict[str, list[tuple[str, float]]],
+        foreign: bool,
+        head: int | None = None,
+        vectors: dict[str, np.ndarray] | None = None,
     ) -> list[SearchResult]:
         """Fuse the candidate lists (see ``fused_scores``), keeping each retriever's raw score as a signal; only
-        the best ``head`` results (all when None) are kept, and their texts are read in one call."""
+        the best ``head`` results (all when None) are kept, and their texts are read in one call. Given a
+        ``vectors`` dict, that call also fills it with the primary model's stored vectors of the head, which
+        ``rescore`` reads instead of asking the store again."""
         scores = fused_scores(lists, self.fusion, foreign)
         ranked_ids = sorted(scores, key=lambda cid: -scores[cid])[:head]
         fused = {cid: SearchResult(Chunk(cid, "", ""), scores[cid]) for cid in ranked_ids}
@@ -162,7 +171,12 @@ class SearchEngine:
             for chunk_id, score in ranked:
                 if chunk_id in fused:
                     fused[chunk_id].signals[signal] = score
-        for chunk in self.store.get(self.primary, ranked_ids):
+        if vectors is None:
+            chunks = self.store.get(self.primary, ranked_ids)
+        else:
+            chunks, stored = self.store.get_with_vectors(self.primary, ranked_ids)
+            vectors.update(stored)
+        for chunk in chunks:
             fused[chunk.chunk_id].chunk = chunk
         return [fused[cid] for cid in ranked_ids if fused[cid].chunk.text]
 
@@ -181,13 +195,14 @@ class SearchEngine:
             return []
         foreign = query_language(query) != "en"
         reading = self.reading(query) if foreign else ""
-        results = self.fuse(
-            self.candidates(query, search_filter, depth, reading), foreign, head=max(self.fusion.rescore_depth, 3 * k)
-        )
+        rescoring = self.reranker is None and bool(self.fusion.rescore_depth)
+        stored: dict[str, np.ndarray] | None = {} if rescoring else None
+        head = max(self.fusion.rescore_depth, 3 * k)
+        results = self.fuse(self.candidates(query, search_filter, depth, reading), foreign, head, stored)
         if self.reranker is not None:
             results = self.reranker.rerank(query, results)
-        elif self.fusion.rescore_depth:
-            results = self.rescore(query, results, reading)
+        elif rescoring:
+            results = self.rescore(query, results, reading, stored)
         results = self._dedupe(results)
         if merge_neighbours:
             results = self._merge_neighbours(results[: max(k * 3, k)])
@@ -201,11 +216,18 @@ class SearchEngine:
         text = query if model in MULTILINGUAL_MODELS or not reading else reading
         return self.embedder(model).embed_query(text)
 
-    def rescore(self, query: str, results: list[SearchResult], reading: str = "") -> list[SearchResult]:
+    def rescore(
+        self,
+        query: str,
+        results: list[SearchResult],
+        reading: str = "",
+        stored: dict[str, np.ndarray] | None = None,
+    ) -> list[SearchResult]:
         """Reorder the best ``rescore_depth`` fused results by ``rescored``; the rest keep their place below.
         The fused score stays in the ``fused`` signal; a dense model lacking a head vector is skipped. A head
         passage that only BM25 found gets each model's similarity from its stored vector: missing, it read as 0,
-        and the passages that answer a question in another language were judged off-topic for it."""
+        and the passages that answer a question in another language were judged off-topic for it. ``stored``:
+        the primary model's vectors that ``fuse`` already read."""
         head, tail = results[: self.fusion.rescore_depth], results[self.fusion.rescore_depth :]
         if not head:
             return results
@@ -215,7 +237,10 @@ class SearchEngine:
             lacking = [r for r in head if model not in r.signals]
             if not lacking and not self.fusion.similarity_weight:
                 continue
-            found = self.store.vectors(model, ids)
+            if model == self.primary and stored is not None and all(cid in stored for cid in ids):
+                found = {cid: stored[cid] for cid in ids}
+            else:
+                found = self.store.vectors(model, ids)
             missing = [r for r in lacking if r.chunk_id in found]
             if missing:
                 vector = self._query_vector(model, query, reading)

@@ -42,3 +42,12 @@ def test_concurrent_searches_and_reads_get_what_each_gets_alone(settings: Settin
     assert texts == [["passage 1", "passage 0"], ["passage 3", "passage 2"]]
     assert [list(found) for found in read] == [["doc0-0"], ["doc0-2"], ["doc0-4"]]
     assert np.allclose(read[1]["doc0-2"], vectors[2], atol=1e-6)
+
+
+def test_texts_and_vectors_read_together_are_those_read_apart(settings: Settings) -> None:
+    store, vectors = filled(settings)
+    chunks, read = store.get_with_vectors("minilm", ["doc1-3", "unknown", "doc0-2"])
+    assert [c.chunk_id for c in chunks] == ["doc1-3", "doc0-2"]
+    assert [c.text for c in chunks] == [c.text for c in store.get("minilm", ["doc1-3", "doc0-2"])]
+    assert list(read) == ["doc1-3", "doc0-2"] and np.allclose(read["doc1-3"], vectors[3], atol=1e-6)
+    assert store.get_with_vectors("minilm", []) == ([], {})

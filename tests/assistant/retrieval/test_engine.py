@@ -143,6 +143,17 @@ def test_a_passage_only_bm25_found_gets_its_dense_similarity_from_its_stored_vec
     )
 
 
+def test_a_search_reads_its_head_once_and_rescores_it_as_a_second_read_would(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = "ferry timetable for the island"
+    apart = engine.rescore(query, engine.fuse(engine.candidates(query), foreign=False, head=30))
+    expected = {r.chunk_id: r.score for r in apart}
+    monkeypatch.setattr(engine.store, "vectors", lambda *a: pytest.fail("the head's vectors were read twice"))
+    found = engine.search(query, k=5, merge_neighbours=False)
+    assert len(found) == 5 and [r.score for r in found] == pytest.approx([expected[r.chunk_id] for r in found])
+
+
 def test_identical_passages_are_returned_once(engine: SearchEngine) -> None:
     results = engine.search("lighthouse keepers measure the tides", k=6)
     keepers = [r for r in results if r.doc_id in {"copy-a", "copy-b"}]
