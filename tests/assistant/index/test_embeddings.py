@@ -12,6 +12,7 @@ from assistant.index.embeddings import (
     E5_TOKENS,
     SENTENCE_TOKENS,
     E5Embedder,
+    MiniLMEmbedder,
     cut_to_limit,
     get_embedder,
     runs_in_bfloat16,
@@ -40,6 +41,16 @@ def test_a_question_is_embedded_once_and_its_cached_vector_cannot_be_changed() -
     assert np.allclose(first, minilm.embed_documents([question])[0], atol=1e-6)
     with pytest.raises(ValueError):
         first *= 2  # a caller that scaled it in place would change every later answer
+
+
+def test_minilm_answering_in_float32_never_loads_the_torch_model() -> None:
+    minilm = MiniLMEmbedder(Settings().model_cache, threads=1, precision="float32")
+    question = minilm.embed_query("Who coordinates the mission platform?")
+    minilm.embed_queries(["coordinates", "platform"])
+    minilm.embed_sentences(["NetZeroCities coordinates the mission platform."])
+    assert "_model" not in vars(minilm)  # its 90 MB stay unloaded in a process that only answers
+    assert np.allclose(minilm.embed_documents(["Who coordinates the mission platform?"])[0], question, atol=1e-6)
+    assert "_model" in vars(minilm)
 
 
 def test_minilm_in_bfloat16_gives_float32_s_vectors_and_an_unknown_precision_is_refused() -> None:
