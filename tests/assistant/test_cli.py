@@ -141,3 +141,28 @@ def test_logs_prints_the_feedback_as_csv_and_the_gaps_as_json_lines(settings: Se
     assert gaps.returncode == 0, gaps.stderr
     [gap] = gaps.json_lines()
     assert gap["question"] == "What is the best paella?" and gap["off_topic"] == 1
+
+
+def test_a_process_that_answers_loads_neither_torch_nor_transformers(corpus_settings: Settings) -> None:
+    # questions, their words and the composer's sentences run on ONNX Runtime: torch (about 200 MB, and 200 more with
+    # sentence-transformers) is loaded only by a process that embeds passages
+    script = (
+        "import sys\n"
+        "from assistant.api import Assistant\n"
+        "assistant = Assistant()\n"
+        "assistant.engine.warm_up()\n"
+        "asked = ('How large are the Pilot Cities grants?', 'Wie lange dauert Twinning?')\n"
+        "replies = [assistant.ask(q) for q in asked]\n"
+        "print([name for name in ('torch', 'transformers', 'sentence_transformers') if name in sys.modules])\n"
+        "print([bool(reply.citations) for reply in replies])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=environment(corpus_settings),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["[]", "[True, True]"]

