@@ -24,15 +24,20 @@ from assistant.index.word_vectors import MULTILINGUAL_MODELS, VOCABULARY_MODEL, 
 from assistant.retrieval.filters import SearchFilter
 from assistant.retrieval.fusion import FusionConfig, fused_scores
 from assistant.retrieval.reranker import CrossEncoderReranker, Reranker
-from assistant.retrieval.rescoring import query_weights, rescored, sentence_coverage, top_similarity
+from assistant.retrieval.rescoring import (
+    PASSAGES_KEPT,
+    query_weights,
+    rescored,
+    sentence_coverage,
+    top_similarity,
+)
 
 _DENSE_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="netzero-dense")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=PASSAGES_KEPT)
 def _normalised(text: str) -> str:
-    """A passage's words alone, the key under which copies of it are one (kept for the passages that recur between
-    searches: 4,096 of them hold about 12 MB)."""
+    """A passage's words alone, the key under which copies of it are one (kept: passages recur between searches)."""
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
