@@ -65,7 +65,7 @@ def test_minilm_in_bfloat16_gives_float32_s_vectors_and_an_unknown_precision_is_
     assert half.dtype == np.float32 and np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
     assert float((full * half).sum(axis=1).min()) > 0.999
     assert runs_in_bfloat16("float32") is False and runs_in_bfloat16("bfloat16") is True
-    capabilities = torch.cpu.get_capabilities()  # what torch itself detects, read here without it
+    capabilities = torch.cpu.get_capabilities()  # torch's own detection, which auto reads from /proc/cpuinfo
     assert runs_in_bfloat16("auto") is bool(capabilities.get("avx512_bf16") or capabilities.get("amx_bf16"))
     with pytest.raises(ValueError, match="precision 'half'"):
         runs_in_bfloat16("half")
