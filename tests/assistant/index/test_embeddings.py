@@ -91,7 +91,7 @@ def test_e5_lanes_give_one_engines_vectors_in_the_order_asked() -> None:
 
 def test_e5_reads_a_long_passage_only_up_to_its_token_limit() -> None:
     e5 = get_embedder("e5")
-    count = e5._model.token_count
+    count = e5._engines[0].token_count
     long = " ".join(f"The district heat network number {i} serves many homes." for i in range(700))  # ~36 KB
     cut = cut_to_limit(long, E5_TOKENS, count)
     assert count(long) > 4 * E5_TOKENS and 0.85 * E5_TOKENS < count(cut) <= E5_TOKENS
