@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from assistant.core.config import Settings
+from assistant.core.config import load_settings
 from assistant.index.coalescing import Coalescer
 from assistant.index.onnx_models import E5Onnx, MiniLMOnnx
 
@@ -247,7 +247,9 @@ class E5Embedder:
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self._onnx.encode(texts), dtype=np.float32).reshape(len(texts), self.dim)
+        # cut by characters first: the tokenizer is Python, and a pasted 40 KB question took 0.6 s to read whole
+        cut = [cut_to_limit(text, E5_TOKENS) for text in texts]
+        return np.asarray(self._onnx.encode(cut), dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_sentences(self, texts: list[str]) -> np.ndarray:
         return self.embed_documents(texts)
@@ -264,9 +266,9 @@ _LOADED: set[str] = set()
 
 def get_embedder(name: str, threads: int = 2, precision: str = "auto", cache: Path | None = None) -> Embedder:
     """The loaded model called ``name``, loaded once per process even when threads ask at the same time; ``cache``
-    holds its ONNX Runtime copy (``Settings.model_cache`` when not given)."""
+    holds its ONNX Runtime copy (the configured ``model_cache``, ``NETZERO_MODEL_CACHE``, when not given)."""
     with _LOADING:
-        embedder = _load(name, threads, precision, cache or Settings().model_cache)
+        embedder = _load(name, threads, precision, cache or load_settings().model_cache)
         _LOADED.add(name)
         return embedder
 
@@ -281,7 +283,7 @@ def indexing_embedder(name: str, threads: int = 2, precision: str = "auto", cach
     """A second instance of ``name`` for indexing: a sync embedding thousands of passages never holds the lock of
     the instance that embeds questions, so answering goes on while documents are indexed."""
     with _LOADING:
-        embedder = _load(name, threads, precision, cache or Settings().model_cache, "indexing")
+        embedder = _load(name, threads, precision, cache or load_settings().model_cache, "indexing")
         _LOADED.add(name)
         return embedder
 
