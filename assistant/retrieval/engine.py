@@ -123,8 +123,8 @@ class SearchEngine:
         return get_embedder(model, self.settings.threads, self.settings.precision, self.settings.model_cache)
 
     def warm_up(self) -> None:
-        """Load the query models now, so the first question is not the slow one, nor the first in another language
-        (its words read with the vocabulary's model on every lane: 108 against 55 ms for a second one)."""
+        """Load the query models now, so the first question is not the slow one, nor the first in another language:
+        each model's ONNX Runtime session is opened (and, on a first start, its file made) here, not at a question."""
         for model in self.models:
             self.embedder(model).embed_query("warm up")
         if self.vocabulary() is not None:
