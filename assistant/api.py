@@ -79,11 +79,18 @@ def _partials(reply: Reply, pieces: int = 6) -> Iterator[Reply]:
 
 
 class Assistant:
-    """Retrieval, grounded answers and the content team's logs, over one index."""
+    """Retrieval, grounded answers and the content team's logs, over one index. The answer model is the shipped one
+    unless another is given (a fit scored before it is written)."""
 
-    def __init__(self, settings: Settings | None = None, engine: SearchEngine | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        engine: SearchEngine | None = None,
+        answer_model: AnswerModel | None = None,
+    ) -> None:
         self.settings = settings or load_settings()
         self.engine = engine or SearchEngine(self.settings)
+        self.answer_model = answer_model or load_answer_model()
         self.logbook = Logbook.from_settings(self.settings)
         self.calibration = load_calibration()
         self.llm = None
@@ -224,7 +231,7 @@ class Assistant:
 
     def compose(self, grounds: Grounds, mode: str) -> Composition:
         """The extractive engine's picks for the grounds and the answer model's judgement of them."""
-        composer, facts = self.composer_for(grounds, load_answer_model())
+        composer, facts = self.composer_for(grounds, self.answer_model)
         return composer.compose(facts, grounds.passages, mode, grounds.evidence, grounds.unseen)
 
     def _as_steps(

@@ -4,6 +4,7 @@ streaming, and an injected instruction in a document that must stay text."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,13 @@ def test_the_grant_sizes_are_answered_from_the_pilot_cities_guidance(assistant: 
     from_guidance = [c for c in reply.citations if c.result.doc_id == "guidance/pilot-cities-programme"]
     assert any("€1.5 million" in s and "€1.5 million" in c.text for c in from_guidance for s in c.sentences)
     assert reply.timings_ms["total"] >= reply.timings_ms["retrieve"] > 0
+
+
+def test_an_answer_model_given_to_the_assistant_is_the_one_that_decides(assistant: Assistant) -> None:
+    never_answers = replace(load_answer_model(), answer_at=1.01)  # no probability reaches it
+    doubting = Assistant(assistant.settings, assistant.engine, never_answers)
+    assert not assistant.ask(GRANTS).abstained
+    assert doubting.ask(GRANTS).abstained
 
 
 def test_an_off_topic_question_abstains_and_is_logged(assistant: Assistant) -> None:
