@@ -125,18 +125,18 @@ def contracts_settings(questions: list[Question]) -> Settings:
 def realdocs_settings() -> Settings:
     """One index (default settings) over every document of the development and test halves, as a user's library
     of their own plans would be: a question must find its document among the others."""
-    return _library("eval-index", load_questions([DEV_QUESTIONS, TEST_QUESTIONS]))
+    return library_settings("eval-index", load_questions([DEV_QUESTIONS, TEST_QUESTIONS]))
 
 
 def further_settings() -> Settings:
     """One index over the eight further contracts (eval/contracts), kept apart from the halves' index so that the
     development and test halves are searched among the same 22 documents as before."""
-    return _library("contracts-index", load_questions([FURTHER_CONTRACTS]))
+    return library_settings("contracts-index", load_questions([FURTHER_CONTRACTS]))
 
 
 def fresh_settings() -> Settings:
     """One index over the six fresh contracts (eval/fresh), written before the changes they measure."""
-    return _library("fresh-index", load_questions([FRESH_CONTRACTS]))
+    return library_settings("fresh-index", load_questions([FRESH_CONTRACTS]))
 
 
 # Sets of fresh contracts written before the changes they measure, each searched in a library of its own,
@@ -183,7 +183,8 @@ FRESH_SETS = (
 )
 
 
-def _library(index: str, questions: list[Question]) -> Settings:
+def library_settings(index: str, questions: list[Question]) -> Settings:
+    """Settings of a library (``bench/.cache/<index>``) holding the real documents ``questions`` ask about, synced."""
     settings = load_settings(index=CACHE / index)
     report = sync(sorted({REALDOCS / q.doc for q in questions}), settings)
     if report.failed:
@@ -224,7 +225,9 @@ def main() -> None:
             if held_out and args.skip_test:
                 continue
             questions = load_questions([eval_questions(name)])
-            print_table(title, evaluate(Assistant(_library(f"{name}-index", questions)), questions, args.failures))
+            print_table(
+                title, evaluate(Assistant(library_settings(f"{name}-index", questions)), questions, args.failures)
+            )
     else:
         print("\n(../shared/realdocs missing: the real-document rows are skipped)")
     print_table(

@@ -15,8 +15,14 @@ sentence is positive when it holds one of the question's expected facts, with th
 MiniLM runs in float32 here whatever the CPU (``NETZERO_PRECISION``): in bfloat16 the features move by about 1e-4,
 and the fit's choices (its cut-off among them) moved with them, so a refit would depend on the machine.
 
-    .venv/bin/python bench/train_answers.py            # fit and write the model
-    .venv/bin/python bench/train_answers.py --dry-run  # fit and print, write nothing
+``--leave-one-set-out`` asks whether more training sets would help: it also reads the further sets of real contracts
+that earlier rounds scored as held out (``further_sets``, each in its own library as ``bench/answers.py`` searches it),
+and scores each of them (``bench/answers.py``'s figures) with a model fitted on the development set and every other
+further set, beside the shipped model. It writes nothing.
+
+    .venv/bin/python bench/train_answers.py                      # fit and write the model
+    .venv/bin/python bench/train_answers.py --dry-run            # fit and print, write nothing
+    .venv/bin/python bench/train_answers.py --leave-one-set-out  # score each further set unread (about an hour)
 """
 
 from __future__ import annotations
@@ -44,8 +50,27 @@ from assistant.answering.features import SENTENCE_FEATURES  # noqa: E402
 from assistant.answering.sentences import with_items  # noqa: E402
 from assistant.api import Assistant, Grounds  # noqa: E402
 from assistant.query.conversation import Conversation  # noqa: E402
-from bench.answers import corpus_settings, realdocs_settings  # noqa: E402
-from bench.gold import DEV_QUESTIONS, GOLD, Question, fact_in, load_questions  # noqa: E402
+from bench.answers import (  # noqa: E402
+    FRESH_SETS,
+    contracts_settings,
+    corpus_settings,
+    evaluate,
+    fresh_settings,
+    further_settings,
+    library_settings,
+    realdocs_settings,
+)
+from bench.gold import (  # noqa: E402
+    DEV_QUESTIONS,
+    FRESH_CONTRACTS,
+    FURTHER_CONTRACTS,
+    GOLD,
+    REALDOCS_QUESTIONS,
+    Question,
+    eval_questions,
+    fact_in,
+    load_questions,
+)
 
 KEEP_RATIOS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 C_VALUES = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -153,22 +178,13 @@ def compose(example: Example, probability: np.ndarray, keep_ratio: float, senten
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
-    args = parser.parse_args()
-    dev = load_questions([DEV_QUESTIONS])
-    gold = load_questions(sorted(GOLD.glob("*-a.jsonl")))
-    examples = read_questions(Assistant(realdocs_settings()), dev) + read_questions(Assistant(corpus_settings()), gold)
+def fit(examples: list[Example], trained_on: str) -> AnswerModel:
+    """The answer model fitted on ``examples`` (steps 1 to 3 of the module's docstring), each choice printed."""
     scored = [e for e in examples if e.read is not None]
     rows = np.vstack([e.read[3] for e in scored])
     labels = np.concatenate([e.labels for e in scored])
     groups = np.concatenate([[e.group] * len(e.labels) for e in scored])
-    print(
-        f"{len(examples)} questions read ({len(dev)} dev, {len(gold)} gold a-half); {len(rows)} sentences, "
-        f"{int(labels.sum())} holding a fact; {len(set(groups))} documents"
-    )
-
+    print(f"{len(rows)} sentences, {int(labels.sum())} holding a fact; {len(set(groups))} documents")
     print("\n## sentence model: out-of-fold log loss / AUC by C (folds by document)")
     best_c = choose_c(rows, labels, groups, SENTENCE_FEATURES)
     loss, auc = compare_boosting(rows, labels, groups)
@@ -215,13 +231,70 @@ def main() -> None:
         f"{(~answered[q_labels == 0]).mean():.3f} of unanswerable (out of fold)"
     )
     answer = fit_logistic(q_rows, q_labels, ANSWER_FEATURES, best_c)
-    trained_on = f"{len(dev)} dev + {len(gold)} gold a-half questions"
     model = AnswerModel(sentence, answer, best_at, best_ratio, trained_on)
     print("\n## weights (standardised features)")
     for name, weight in sorted(zip(SENTENCE_FEATURES, sentence.coef), key=lambda p: -abs(p[1])):
         print(f"  sentence {name:<20} {weight:+.3f}")
     for name, weight in sorted(zip(ANSWER_FEATURES, answer.coef), key=lambda p: -abs(p[1])):
         print(f"  answer   {name:<20} {weight:+.3f}")
+    return model
+
+
+def further_sets() -> list[tuple[str, Assistant, list[Question]]]:
+    """The sets of real contracts scored as held out by earlier rounds, each with an assistant on its own library."""
+    sets = [
+        ("contracts", further_settings(), load_questions([FURTHER_CONTRACTS])),
+        ("fresh", fresh_settings(), load_questions([FRESH_CONTRACTS])),
+    ]
+    for _, name, _ in FRESH_SETS:
+        questions = load_questions([eval_questions(name)])
+        sets.append((name, library_settings(f"{name}-index", questions), questions))
+    earlier = load_questions([REALDOCS_QUESTIONS])
+    sets.append(("realdocs", contracts_settings(earlier), earlier))
+    return [(name, Assistant(settings), questions) for name, settings, questions in sets]
+
+
+SCORED = ("answered with facts and valid citations", "abstention on unanswerable", "false abstentions")
+
+
+def leave_one_set_out(base: list[Example], sets: list[tuple[str, Assistant, list[Question]]]) -> None:
+    """Score each further set (every question of it, as ``bench/answers.py`` does) with the shipped model and with
+    one fitted on ``base`` and every other further set."""
+    further = {name: read_questions(assistant, questions) for name, assistant, questions in sets}
+    print("\n## each further set, scored unread: correct / declines unanswerable / refuses answerable")
+    shipped, refitted = [], []
+    for name, assistant, questions in sets:
+        others = [e for other, examples in further.items() if other != name for e in examples]
+        model = fit(base + others, f"all but {name}")
+        for scores, scoring in (
+            (shipped, assistant),
+            (refitted, Assistant(assistant.settings, assistant.engine, model)),
+        ):
+            figures = evaluate(scoring, questions, False)
+            scores.append([figures[key] for key in SCORED])
+        print(f"  {name:<10} shipped {_row(shipped[-1])}   fitted without it {_row(refitted[-1])}")
+    print(f"  {'mean':<10} shipped {_row(np.mean(shipped, 0))}   fitted without it {_row(np.mean(refitted, 0))}")
+
+
+def _row(values: list[float] | np.ndarray) -> str:
+    return " / ".join(f"{value:.3f}" for value in values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="print the fit, write nothing")
+    parser.add_argument(
+        "--leave-one-set-out", action="store_true", help="score each further set by a fit without it, write nothing"
+    )
+    args = parser.parse_args()
+    dev = load_questions([DEV_QUESTIONS])
+    gold = load_questions(sorted(GOLD.glob("*-a.jsonl")))
+    base = read_questions(Assistant(realdocs_settings()), dev) + read_questions(Assistant(corpus_settings()), gold)
+    print(f"{len(base)} questions read ({len(dev)} dev, {len(gold)} gold a-half)")
+    if args.leave_one_set_out:
+        leave_one_set_out(base, further_sets())
+        return
+    model = fit(base, f"{len(dev)} dev + {len(gold)} gold a-half questions")
     if not args.dry_run:
         model.save()
         print(f"\nwrote {MODEL_PATH}")
