@@ -17,12 +17,12 @@ and the fit's choices (its cut-off among them) moved with them, so a refit would
 
 ``--leave-one-set-out`` asks whether more training sets would help: it also reads the further sets of real contracts
 that earlier rounds scored as held out (``further_sets``, each in its own library as ``bench/answers.py`` searches it),
-and scores each of them (``bench/answers.py``'s figures) with a model fitted on the development set and every other
-further set, beside the shipped model. It writes nothing.
+and scores each of them (``bench/answers.py``'s figures) with a model fitted on the training questions above and
+every other further set, beside the shipped model. It writes nothing.
 
     .venv/bin/python bench/train_answers.py                      # fit and write the model
     .venv/bin/python bench/train_answers.py --dry-run            # fit and print, write nothing
-    .venv/bin/python bench/train_answers.py --leave-one-set-out  # score each further set unread (about an hour)
+    .venv/bin/python bench/train_answers.py --leave-one-set-out  # score each further set unread (about 80 minutes)
 """
 
 from __future__ import annotations
