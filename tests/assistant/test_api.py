@@ -240,7 +240,7 @@ def test_an_english_question_naming_lodz_is_answered_as_english(assistant: Assis
 
 def test_a_question_in_another_language_is_compared_with_sentences_in_the_sources_words(assistant: Assistant) -> None:
     grounds = assistant.ground("Combien de villes jumelles compte le programme de jumelage ?")
-    composer, facts = assistant.composer_for(grounds, load_answer_model())
+    composer, facts = assistant.composer_for(grounds, assistant.answer_model)
     assert grounds.foreign and composer.embedder.name == "minilm"  # the sentences' English vectors, e5 on none
     assert facts.embedded == assistant.engine.reading(grounds.query) != facts.text
     vocabulary = assistant.engine.vocabulary()
